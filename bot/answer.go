@@ -1,0 +1,98 @@
+// Package bot is faqbot's brain, independent of any chat platform: it takes a
+// question, decides whether people must handle it, finds the FAQ sections
+// that answer it and writes a cited answer.
+package bot
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrEmptyQuestion is returned for a question with no text.
+var ErrEmptyQuestion = errors.New("empty question")
+
+// Question is what someone asked, with the conversation it belongs to.
+type Question struct {
+	Text  string
+	Asker User
+	// History holds the earlier turns of the thread, oldest first, so that a
+	// follow-up ("and what about segments?") can be understood.
+	History []Turn
+	// Transport names where the question came from ("cli", "api", "slack",
+	// "teams"), for metrics and logs.
+	Transport string
+}
+
+// User identifies an asker on their platform.
+type User struct {
+	ID   string
+	Name string
+}
+
+// Turn is one earlier message in a thread.
+type Turn struct {
+	Role Role
+	Text string
+}
+
+// Role says who wrote a turn.
+type Role string
+
+const (
+	RoleUser Role = "user"
+	RoleBot  Role = "bot"
+)
+
+// Reason says why a question goes to people.
+type Reason string
+
+const (
+	NoEscalation        Reason = ""
+	ExtensionRequest    Reason = "extension_request"
+	UnsupportedOutbound Reason = "unsupported_outbound"
+	UserRequest         Reason = "user_request"
+)
+
+// Mode says who wrote an answer's text.
+type Mode string
+
+const (
+	ModeExtractive Mode = "extractive"
+	ModeLLM        Mode = "llm"
+)
+
+// Citation is an FAQ section an answer cites.
+type Citation struct {
+	Title    string `json:"title"`
+	Anchor   string `json:"anchor"`
+	URL      string `json:"url"`
+	Document string `json:"document"`
+}
+
+// Answer is the bot's reply; its JSON form is the public contract of
+// `faqbot ask --json` and POST /api/ask.
+type Answer struct {
+	Question string `json:"question"`
+	// Text carries citation markers: [n] refers to Citations[n-1].
+	Text             string     `json:"answer"`
+	Answered         bool       `json:"answered"`
+	Escalate         bool       `json:"escalate"`
+	EscalationReason Reason     `json:"escalation_reason"`
+	Citations        []Citation `json:"citations"`
+	Mode             Mode       `json:"mode"`
+	CorpusVersion    string     `json:"corpus_version"`
+}
+
+// Escalation is a question handed to people, with what the bot found.
+type Escalation struct {
+	Question Question
+	Answer   Answer
+	Reason   Reason
+	// Link points back to the conversation (a Slack permalink), if any.
+	Link string
+}
+
+// Escalator hands questions to people: a Slack channel, a Teams channel.
+type Escalator interface {
+	Escalate(ctx context.Context, e Escalation) error
+}

@@ -1,0 +1,188 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/faqbot/faqbot/retrieval"
+)
+
+// Searcher finds the sections for a question (retrieval.Store in
+// production).
+type Searcher interface {
+	Search(ctx context.Context, q retrieval.Query) (retrieval.Ranking, error)
+}
+
+// Options configure a Bot. All fields are optional.
+type Options struct {
+	// Writer drafts answers with a language model; without one answers are
+	// extractive.
+	Writer Writer
+	// Clock tells the time (time.Now when nil); tests pin it.
+	Clock func() time.Time
+	// MinConfidence is the retrieval confidence below which the bot says the
+	// FAQ does not cover a question (DefaultMinConfidence when zero).
+	MinConfidence float64
+	// Contact is who the asker should turn to when nobody can take an
+	// escalation, e.g. "your Microsoft account manager".
+	Contact string
+	Logger  *slog.Logger
+}
+
+// DefaultMinConfidence separates questions the FAQ answers from ones it
+// does not, measured with `faqbot eval` on labelled questions.
+const DefaultMinConfidence = 0.42
+
+// Bot answers questions from the FAQ.
+type Bot struct {
+	search  Searcher
+	writer  Writer
+	clock   func() time.Time
+	minConf float64
+	log     *slog.Logger
+}
+
+// New returns a bot that searches with s.
+func New(s Searcher, opts Options) *Bot {
+	b := &Bot{search: s, writer: opts.Writer, clock: opts.Clock, minConf: opts.MinConfidence, log: opts.Logger}
+	if b.clock == nil {
+		b.clock = time.Now
+	}
+	if b.minConf == 0 {
+		b.minConf = DefaultMinConfidence
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	return b
+}
+
+// Ask answers a question. It fails only when the question is empty or the
+// index cannot be searched; a failing language model degrades to an
+// extractive answer.
+func (b *Bot) Ask(ctx context.Context, q Question) (Answer, error) {
+	text := strings.TrimSpace(q.Text)
+	if text == "" {
+		return Answer{}, ErrEmptyQuestion
+	}
+	r, err := b.Retrieve(ctx, q, retrieval.Fused)
+	if err != nil {
+		return Answer{}, err
+	}
+	d, query, rank := r.Decision, r.Query, r.Ranking
+	a := Answer{
+		Question:         text,
+		Escalate:         d.Reason != NoEscalation,
+		EscalationReason: d.Reason,
+		Citations:        []Citation{},
+		Mode:             ModeExtractive,
+		CorpusVersion:    rank.Version,
+	}
+	results := rank.Results
+	// A question the policy recognised as about this product is on topic
+	// even when its wording (or language) is far from the FAQ's.
+	onTopic := d.Hint != "" && len(results) > 0
+	if len(results) == 0 || (results[0].Confidence < b.minConf && !onTopic) {
+		b.abstain(&a, results)
+		return a, nil
+	}
+	a.Answered = true
+	if !b.write(ctx, &a, q, query, d, results) {
+		sources := extract(query, results)
+		a.Text = asOf(compose(sources), sources, b.clock())
+		a.Citations = citations(sources)
+	}
+	if note := escalationNote(d); note != "" {
+		a.Text += "\n\n" + note
+	}
+	return a, nil
+}
+
+// Retrieval is what the bot found for a question before writing.
+type Retrieval struct {
+	Decision Decision
+	// Query is the standalone question that was searched (before hints).
+	Query   string
+	Ranking retrieval.Ranking
+}
+
+// Retrieve classifies a question and searches for it: the first half of Ask,
+// public so that evaluations can score rankings on their own.
+func (b *Bot) Retrieve(ctx context.Context, q Question, mode retrieval.Mode) (Retrieval, error) {
+	text := strings.TrimSpace(q.Text)
+	if text == "" {
+		return Retrieval{}, ErrEmptyQuestion
+	}
+	d := Classify(text)
+	query := b.standalone(ctx, q, d.Clean)
+	rank, err := b.search.Search(ctx, retrieval.Query{Text: strings.TrimSpace(query + " " + d.Hint), K: 10, Mode: mode})
+	if err != nil {
+		return Retrieval{}, fmt.Errorf("search: %w", err)
+	}
+	if rank.Degraded != nil && mode == retrieval.Fused {
+		b.log.Warn("search without embeddings", "err", rank.Degraded)
+	}
+	return Retrieval{Decision: d, Query: query, Ranking: rank}, nil
+}
+
+// abstain says plainly that the FAQ does not cover the question, naming the
+// nearest sections as such.
+func (b *Bot) abstain(a *Answer, results []retrieval.Result) {
+	a.Answered = false
+	var near []source
+	for _, r := range results {
+		if len(near) < 2 && r.Coverage > 0 {
+			near = append(near, source{result: r})
+		}
+	}
+	a.Citations = citations(near)
+	var sb strings.Builder
+	sb.WriteString("The FAQ doesn't cover this, so I can't answer it reliably.")
+	if len(near) > 0 {
+		sb.WriteString(" The nearest sections are ")
+		var refs []string
+		for i, s := range near {
+			refs = append(refs, fmt.Sprintf("\"%s\" [%d]", s.result.Section.Title, i+1))
+		}
+		sb.WriteString(joinAnd(refs))
+		sb.WriteString(", but they may not answer your question.")
+	}
+	sb.WriteString(" Please ask a person on your team or your Microsoft contact.")
+	if note := escalationNote(Decision{Reason: a.EscalationReason}); note != "" {
+		sb.WriteString("\n\n" + note)
+	}
+	a.Text = sb.String()
+}
+
+func citations(sources []source) []Citation {
+	out := make([]Citation, 0, len(sources))
+	for _, s := range sources {
+		sec := s.result.Section
+		out = append(out, Citation{Title: sec.Title, Anchor: sec.Anchor, URL: sec.URL, Document: sec.Document})
+	}
+	return out
+}
+
+// escalationNote tells the asker why a person must take over. It never
+// approves or promises anything, whatever the question asked for.
+func escalationNote(d Decision) string {
+	switch d.Reason {
+	case ExtensionRequest:
+		return "A person needs to handle this: I can't approve, grant or promise an extension. Microsoft evaluates extension requests case by case."
+	case UnsupportedOutbound:
+		return "A person needs to handle this: it concerns outbound marketing capabilities (" + topicOr(d.Topic, "outbound marketing") + ") that the FAQ bot can't help with."
+	case UserRequest:
+		return "A person will pick this up."
+	}
+	return ""
+}
+
+func topicOr(topic, fallback string) string {
+	if topic == "" {
+		return fallback
+	}
+	return topic
+}

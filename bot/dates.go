@@ -1,0 +1,40 @@
+package bot
+
+import (
+	"regexp"
+	"time"
+)
+
+// datePattern finds the dates the FAQ writes: "June 30, 2025", "June 2025".
+var datePattern = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December)( \d{1,2})?, ?(\d{4})\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b`)
+
+// pastDates returns the dates in text that lie before now, as written. A
+// month without a day counts as past once the month is over.
+func pastDates(text string, now time.Time) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range datePattern.FindAllString(text, -1) {
+		end, ok := dateEnd(m)
+		if ok && end.Before(now) && !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// dateEnd returns the moment a written date is over.
+func dateEnd(s string) (time.Time, bool) {
+	for _, layout := range []string{"January 2, 2006", "January 2,2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.AddDate(0, 0, 1), true
+		}
+	}
+	if t, err := time.Parse("January 2006", s); err == nil {
+		return t.AddDate(0, 1, 0), true
+	}
+	return time.Time{}, false
+}
+
+// longDate writes a date the way the FAQ does.
+func longDate(t time.Time) string { return t.Format("January 2, 2006") }

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// config is every setting faqbot reads, parsed and validated once at start.
+type config struct {
+	Corpus     string
+	DataDir    string
+	Addr       string
+	AdminToken string
+	Contact    string
+	LogLevel   slog.Level
+
+	Embeddings     string // "local" or "openai"
+	OpenAIKey      string
+	OpenAIBaseURL  string
+	ChatModel      string
+	EmbeddingModel string
+	AzureEndpoint  string
+	AzureKey       string
+	AzureVersion   string
+	LLMTimeout     time.Duration
+
+	SlackBotToken          string
+	SlackSigningSecret     string
+	SlackAppToken          string
+	SlackAPIURL            string
+	SlackEscalationChannel string
+	SlackAdminUsers        []string
+
+	TeamsWebhookSecret []byte
+	TeamsEscalationURL string
+}
+
+// Defaults that INTERFACE.md promises.
+const (
+	defaultDataDir        = "./data"
+	defaultAddr           = ":8080"
+	defaultChatModel      = "gpt-4o-mini"
+	defaultEmbeddingModel = "text-embedding-3-small"
+	// defaultAzureVersion is a current GA Azure OpenAI API version; go-openai's
+	// own default dates from 2023.
+	defaultAzureVersion = "2024-10-21"
+	defaultLLMTimeout   = 20 * time.Second
+	defaultContact      = "your Microsoft account manager or partner"
+)
+
+// configError names the variable or flag at fault; it exits with status 2.
+type configError struct {
+	name string
+	msg  string
+}
+
+func (e *configError) Error() string { return e.name + ": " + e.msg }
+
+func bad(name, format string, args ...any) error {
+	return &configError{name: name, msg: fmt.Sprintf(format, args...)}
+}
+
+// environment looks variables up in the real environment first, then in a
+// .env file in the working directory.
+func environment(getenv func(string) string) (func(string) string, error) {
+	file, err := godotenv.Read(".env")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, bad(".env", "%v", err)
+	}
+	return func(k string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return file[k]
+	}, nil
+}
+
+// loadConfig reads the configuration; corpus and dataDir are the flag
+// overrides ("" when not given).
+func loadConfig(env func(string) string, corpus, dataDir string) (config, error) {
+	c := config{
+		Corpus:                 first(corpus, env("FAQBOT_CORPUS")),
+		DataDir:                first(dataDir, env("FAQBOT_DATA_DIR"), defaultDataDir),
+		Addr:                   first(env("FAQBOT_ADDR"), defaultAddr),
+		AdminToken:             env("FAQBOT_ADMIN_TOKEN"),
+		Contact:                first(env("FAQBOT_CONTACT"), defaultContact),
+		OpenAIKey:              env("OPENAI_API_KEY"),
+		OpenAIBaseURL:          env("OPENAI_BASE_URL"),
+		ChatModel:              first(env("OPENAI_CHAT_MODEL"), defaultChatModel),
+		EmbeddingModel:         first(env("OPENAI_EMBEDDING_MODEL"), defaultEmbeddingModel),
+		AzureEndpoint:          env("AZURE_OPENAI_ENDPOINT"),
+		AzureKey:               env("AZURE_OPENAI_API_KEY"),
+		AzureVersion:           first(env("AZURE_OPENAI_API_VERSION"), defaultAzureVersion),
+		SlackBotToken:          env("SLACK_BOT_TOKEN"),
+		SlackSigningSecret:     env("SLACK_SIGNING_SECRET"),
+		SlackAppToken:          env("SLACK_APP_TOKEN"),
+		SlackAPIURL:            env("SLACK_API_URL"),
+		SlackEscalationChannel: env("SLACK_ESCALATION_CHANNEL"),
+		TeamsEscalationURL:     env("TEAMS_ESCALATION_WEBHOOK_URL"),
+	}
+	for _, u := range strings.Split(env("SLACK_ADMIN_USERS"), ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			c.SlackAdminUsers = append(c.SlackAdminUsers, u)
+		}
+	}
+	checks := []func(env func(string) string) error{c.checkServer, c.checkModels, c.checkSlack, c.checkTeams}
+	for _, check := range checks {
+		if err := check(env); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+func (c *config) checkServer(env func(string) string) error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return bad("FAQBOT_ADDR", "want host:port such as :8080 (%v)", err)
+	}
+	switch lvl := strings.ToLower(env("FAQBOT_LOG_LEVEL")); lvl {
+	case "", "info":
+		c.LogLevel = slog.LevelInfo
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		return bad("FAQBOT_LOG_LEVEL", "%q is not debug, info, warn or error", lvl)
+	}
+	return nil
+}
+
+func (c *config) checkModels(env func(string) string) error {
+	if c.OpenAIBaseURL != "" {
+		if err := httpURL(c.OpenAIBaseURL); err != nil {
+			return bad("OPENAI_BASE_URL", "%v", err)
+		}
+	}
+	if c.AzureEndpoint != "" {
+		if err := httpURL(c.AzureEndpoint); err != nil {
+			return bad("AZURE_OPENAI_ENDPOINT", "%v", err)
+		}
+		if c.AzureKey == "" {
+			return bad("AZURE_OPENAI_API_KEY", "required with AZURE_OPENAI_ENDPOINT")
+		}
+	} else if c.AzureKey != "" {
+		return bad("AZURE_OPENAI_ENDPOINT", "required with AZURE_OPENAI_API_KEY")
+	}
+	c.LLMTimeout = defaultLLMTimeout
+	if v := env("FAQBOT_LLM_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return bad("FAQBOT_LLM_TIMEOUT", "%q is not a positive duration such as 4s", v)
+		}
+		c.LLMTimeout = d
+	}
+	switch e := env("FAQBOT_EMBEDDINGS"); e {
+	case "":
+		c.Embeddings = "local"
+		if c.llmConfigured() {
+			c.Embeddings = "openai"
+		}
+	case "local":
+		c.Embeddings = e
+	case "openai":
+		if !c.llmConfigured() {
+			return bad("FAQBOT_EMBEDDINGS", "openai needs OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_ENDPOINT")
+		}
+		c.Embeddings = e
+	default:
+		return bad("FAQBOT_EMBEDDINGS", "%q is not local or openai", e)
+	}
+	return nil
+}
+
+// llmConfigured reports whether any OpenAI-compatible server is set up. A
+// base URL alone is enough: Ollama and vLLM need no key.
+func (c *config) llmConfigured() bool {
+	return c.OpenAIKey != "" || c.OpenAIBaseURL != "" || c.AzureEndpoint != ""
+}
+
+func (c *config) checkSlack(func(string) string) error {
+	if c.SlackBotToken == "" {
+		if c.SlackSigningSecret != "" || c.SlackAppToken != "" {
+			return bad("SLACK_BOT_TOKEN", "required with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN")
+		}
+		return nil
+	}
+	if c.SlackSigningSecret == "" && c.SlackAppToken == "" {
+		return bad("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN needs SLACK_SIGNING_SECRET (Events API over HTTP) or SLACK_APP_TOKEN (Socket Mode)")
+	}
+	if c.SlackAppToken != "" && !strings.HasPrefix(c.SlackAppToken, "xapp-") {
+		return bad("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-")
+	}
+	if c.SlackAPIURL != "" {
+		if err := httpURL(c.SlackAPIURL); err != nil {
+			return bad("SLACK_API_URL", "%v", err)
+		}
+		if !strings.HasSuffix(c.SlackAPIURL, "/") {
+			return bad("SLACK_API_URL", "must end with / (e.g. https://slack.com/api/)")
+		}
+	}
+	return nil
+}
+
+func (c *config) checkTeams(env func(string) string) error {
+	if s := env("TEAMS_WEBHOOK_SECRET"); s != "" {
+		key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+		if err != nil || len(key) == 0 {
+			return bad("TEAMS_WEBHOOK_SECRET", "must be the base64 security token Teams shows for the outgoing webhook")
+		}
+		c.TeamsWebhookSecret = key
+	}
+	if c.TeamsEscalationURL != "" {
+		if err := httpURL(c.TeamsEscalationURL); err != nil {
+			return bad("TEAMS_ESCALATION_WEBHOOK_URL", "%v", err)
+		}
+	}
+	return nil
+}
+
+func httpURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", s)
+	}
+	return nil
+}
+
+func first(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

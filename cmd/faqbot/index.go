@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+)
+
+func runIndex(ctx context.Context, args []string, std streams, getenv func(string) string) error {
+	var common commonFlags
+	fs := newFlagSet("index", &common)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return &usageError{"index: takes no arguments (use --corpus to choose the corpus)"}
+	}
+	env, err := environment(getenv)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(env, common.corpus, common.dataDir)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(cfg, cliLogger(std, cfg), appOptions{manifest: true})
+	if err != nil {
+		return err
+	}
+	changes, err := a.load(ctx)
+	if err != nil {
+		return err
+	}
+	ix := a.store.Current()
+	st := a.store.CacheStats()
+	fmt.Fprintln(std.out, changes.String())
+	fmt.Fprintf(std.out, "indexed %d sections in %d passages from %s\n", len(ix.Corpus().Sections()), ix.Len(), ix.Corpus().Source)
+	fmt.Fprintf(std.out, "embeddings %s: %d cached, %d embedded\n", a.embedder.Name(), st.Hits, st.Misses)
+	if err := ix.DenseErr(); err != nil {
+		fmt.Fprintf(std.out, "warning: index is lexical-only: %v\n", err)
+	}
+	return nil
+}

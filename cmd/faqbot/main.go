@@ -1,0 +1,128 @@
+// Command faqbot answers questions about the Customer Insights - Journeys
+// transition from its FAQ, on the command line, over HTTP, in Slack and in
+// Microsoft Teams.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: faqbot <command> [flags] [args]
+
+commands:
+  ask [--json] QUESTION   answer one question
+  ask [--json] -          answer one question per line of standard input
+  eval [--json] FILE.tsv  score a labelled question file
+  index                   build or refresh the index in the data directory
+  serve                   run the server until SIGINT/SIGTERM
+
+flags for every command:
+  --corpus PATH_OR_URL    corpus to serve (overrides FAQBOT_CORPUS)
+  --data-dir DIR          where indexes and records persist (overrides FAQBOT_DATA_DIR)
+`
+
+// Exit statuses, as INTERFACE.md defines them.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// streams are a command's standard input and outputs.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// run executes one command line and returns its exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	std := streams{in: stdin, out: stdout, err: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "ask":
+		err = runAsk(ctx, rest, std, getenv)
+	case "eval":
+		err = runEval(ctx, rest, std, getenv)
+	case "index":
+		err = runIndex(ctx, rest, std, getenv)
+	case "serve":
+		err = runServe(ctx, rest, std, getenv)
+	default:
+		err = &usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+	return report(err, stderr)
+}
+
+// usageError is a bad command line; it exits with status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func report(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "faqbot:", err)
+	var ue *usageError
+	var ce *configError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	case errors.As(err, &ce), errors.Is(err, flag.ErrHelp):
+		return exitUsage
+	}
+	return exitFailure
+}
+
+// commonFlags are the flags every command accepts.
+type commonFlags struct {
+	corpus, dataDir string
+}
+
+func newFlagSet(name string, common *commonFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&common.corpus, "corpus", "", "corpus file, folder or URL")
+	fs.StringVar(&common.dataDir, "data-dir", "", "data directory")
+	return fs
+}
+
+// parseInterleaved parses flags that may come before or after positional
+// arguments ("ask 'question' --json" as well as "ask --json 'question'").
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, &usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}

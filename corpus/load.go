@@ -1,0 +1,205 @@
+package corpus
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+//go:embed transition-faqs.md
+var defaultFAQ []byte
+
+// DefaultName is the file name of the embedded FAQ.
+const DefaultName = "transition-faqs.md"
+
+// maxDocumentBytes bounds one page; Learn pages are tens of kilobytes.
+const maxDocumentBytes = 4 << 20
+
+// Default returns the FAQ built into the binary.
+func Default() (*Corpus, error) {
+	doc, err := parseFAQ(DefaultName, defaultFAQ, "")
+	if err != nil {
+		return nil, err
+	}
+	return build("embedded:"+DefaultName, []*Document{doc}), nil
+}
+
+// Loader reads corpora from files, folders and URLs.
+type Loader struct {
+	// HTTPClient fetches URL sources; http.DefaultClient when nil.
+	HTTPClient *http.Client
+	// BaseURL is the folder URL documents are published under
+	// (LearnBaseURL when empty).
+	BaseURL string
+}
+
+// Load reads a corpus: "" for the embedded FAQ, an http(s) URL of one page, a
+// Markdown file, or a folder whose .md files (not its subfolders) are pages.
+func (l Loader) Load(ctx context.Context, source string) (*Corpus, error) {
+	switch {
+	case source == "":
+		return Default()
+	case strings.HasPrefix(source, "http://"), strings.HasPrefix(source, "https://"):
+		return l.loadURL(ctx, source)
+	}
+	info, err := os.Stat(source)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+	}
+	if info.IsDir() {
+		return l.loadDir(source)
+	}
+	data, err := readLimited(source)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := parseFAQ(filepath.Base(source), data, l.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+	}
+	return build(source, []*Document{doc}), nil
+}
+
+// parseFAQ parses a page that must have question sections.
+func parseFAQ(name string, data []byte, baseURL string) (*Document, error) {
+	doc, err := Parse(name, data, baseURL)
+	if err != nil {
+		return nil, err
+	}
+	if !doc.HasHeadings() {
+		return nil, fmt.Errorf("parse %s: %w", name, ErrNoSections)
+	}
+	return doc, nil
+}
+
+func (l Loader) loadDir(dir string) (*Corpus, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", dir, err)
+	}
+	var docs []*Document
+	for _, e := range entries {
+		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), ".md") {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		data, err := readLimited(p)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := Parse(e.Name(), data, l.BaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("load corpus %s: %w", p, err)
+		}
+		// In a folder of guides a short page without "##" headings is still
+		// content: it is cited as a whole. A page with nothing at all is not.
+		if len(doc.Sections) == 0 {
+			return nil, fmt.Errorf("load corpus %s: %w", p, ErrNoSections)
+		}
+		docs = append(docs, doc)
+	}
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("load corpus %s: no .md files", dir)
+	}
+	sort.Slice(docs, func(i, j int) bool { return docs[i].Name < docs[j].Name })
+	return build(dir, docs), nil
+}
+
+func (l Loader) loadURL(ctx context.Context, source string) (*Corpus, error) {
+	u, err := url.Parse(source)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, source, nil)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+	}
+	req.Header.Set("Accept", "text/markdown, text/plain;q=0.9")
+	client := l.HTTPClient
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("load corpus %s: HTTP %s", source, resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+	}
+	if len(data) > maxDocumentBytes {
+		return nil, fmt.Errorf("load corpus %s: larger than %d bytes", source, maxDocumentBytes)
+	}
+	if err := checkMarkdown(resp.Header.Get("Content-Type"), data); err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+	}
+	name := path.Base(u.Path)
+	if name == "/" || name == "." {
+		name = "index.md"
+	}
+	if !strings.HasSuffix(name, ".md") {
+		name += ".md"
+	}
+	doc, err := parseFAQ(name, data, l.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+	}
+	return build(source, []*Document{doc}), nil
+}
+
+// checkMarkdown refuses responses that are plainly not Markdown: an HTML page
+// (a login wall, a Learn page instead of its source) or JSON.
+func checkMarkdown(contentType string, data []byte) error {
+	if contentType != "" {
+		mt, _, err := mime.ParseMediaType(contentType)
+		if err != nil {
+			return fmt.Errorf("content type %q: %w", contentType, err)
+		}
+		switch {
+		case mt == "text/markdown", mt == "text/x-markdown", mt == "text/plain", mt == "application/octet-stream":
+		default:
+			return fmt.Errorf("content type %s is not Markdown", mt)
+		}
+	}
+	head := strings.ToLower(strings.TrimSpace(string(data[:min(len(data), 512)])))
+	if strings.HasPrefix(head, "<!doctype") || strings.HasPrefix(head, "<html") || strings.HasPrefix(head, "{") {
+		return errors.New("response is HTML or JSON, not Markdown")
+	}
+	return nil
+}
+
+func readLimited(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", p, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxDocumentBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", p, err)
+	}
+	if len(data) > maxDocumentBytes {
+		return nil, fmt.Errorf("load corpus %s: larger than %d bytes", p, maxDocumentBytes)
+	}
+	return data, nil
+}
+
+func build(source string, docs []*Document) *Corpus {
+	c := &Corpus{Source: source, Documents: docs}
+	c.computeVersion()
+	return c
+}

@@ -1,0 +1,109 @@
+package retrieval
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/kljensen/snowball/english"
+)
+
+// abbreviations are the short forms people use for this product family. They
+// are expanded in questions and documents alike, so "RTJ" finds
+// "real-time journeys" and a page that says "OBM" is found for "outbound".
+var abbreviations = map[string][]string{
+	"rtj":      {"real", "time", "journeys"},
+	"rtm":      {"real", "time", "marketing"},
+	"obm":      {"outbound", "marketing"},
+	"cij":      {"customer", "insights", "journeys"},
+	"cid":      {"customer", "insights", "data"},
+	"d365":     {"dynamics", "365"},
+	"dyn365":   {"dynamics", "365"},
+	"realtime": {"real", "time"},
+}
+
+// hyphenated forms that would otherwise split into meaningless letters.
+var hyphenated = regexp.MustCompile(`\b(ci)-([jd])\b|\b(e)-(mail)`)
+
+// extraStopWords are question fillers that say nothing about the topic.
+var extraStopWords = map[string]bool{
+	"can": true, "could": true, "would": true, "will": true, "shall": true,
+	"may": true, "might": true, "must": true, "please": true, "also": true,
+	"still": true, "get": true, "us": true, "anything": true, "something": true,
+	"etc": true, "like": true, "want": true, "know": true, "tell": true,
+	"exactly": true, "yet": true, "now": true,
+}
+
+// token is one content word of a text: its surface form, its index term
+// (stem) and its position among all the text's words.
+type token struct {
+	word string
+	term string
+	pos  int
+}
+
+// fold lower-cases text and folds typographic punctuation.
+func fold(text string) string {
+	s := strings.ToLower(text)
+	s = strings.NewReplacer("’", "'", "‘", "'", "–", "-", "—", "-").Replace(s)
+	if strings.Contains(s, "-") {
+		s = hyphenated.ReplaceAllString(s, "$1$2$3$4")
+	}
+	return s
+}
+
+// words splits text into lower-case words with abbreviations expanded,
+// keeping stop words (phrases such as "more time" need them).
+func words(text string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(fold(text), func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'')
+	}) {
+		w = strings.TrimSuffix(strings.Trim(w, "'"), "'s")
+		if long, ok := abbreviations[w]; ok {
+			out = append(out, long...)
+		} else if w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// tokens returns the content words of text: stop words dropped, the rest
+// stemmed with the Snowball English stemmer so "licenses" meets "licensing".
+func tokens(text string) []token {
+	return contentTokens(words(text))
+}
+
+func contentTokens(ws []string) []token {
+	var out []token
+	for i, w := range ws {
+		if english.IsStopWord(w) || extraStopWords[w] || isContraction(w) {
+			continue
+		}
+		if len(w) == 1 && !unicode.IsDigit(rune(w[0])) {
+			continue
+		}
+		out = append(out, token{word: w, term: english.Stem(w, true), pos: i})
+	}
+	return out
+}
+
+// isContraction drops "won't", "we're" and the like; the Snowball list
+// spells only some of them.
+func isContraction(w string) bool {
+	return strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "'ll") ||
+		strings.HasSuffix(w, "'re") || strings.HasSuffix(w, "'ve") || strings.HasSuffix(w, "'d") || strings.HasSuffix(w, "'m")
+}
+
+// Terms returns the index terms (stems of content words, abbreviations
+// expanded) of text: what the index matches on. Answer composition uses it
+// to pick the sentences that carry a question's words.
+func Terms(text string) []string {
+	toks := tokens(text)
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.term
+	}
+	return out
+}

@@ -1,0 +1,124 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+
+	"github.com/philippgille/chromem-go"
+
+	"github.com/faqbot/faqbot/corpus"
+)
+
+// Index is an immutable search index over one corpus version. Refreshes
+// build a new Index; queries hold on to the one they started with.
+type Index struct {
+	corpus   *corpus.Corpus
+	passages []corpus.Passage
+	// sectionOf maps a passage to its section's position in sections.
+	sectionOf []int32
+	sections  []*corpus.Section
+	// sectionTerms holds each section's terms, for answer coverage.
+	sectionTerms []map[string]struct{}
+	lex          *lexical
+	thesaurus    *thesaurus
+
+	embedder   Embedder
+	collection *chromem.Collection // nil when embeddings failed at build
+	denseErr   error
+}
+
+// Build indexes every passage of c. Vectors come from cache, which asks
+// embedder only for passages it has not seen. If embedding fails the index is
+// still built, lexical-only, and DenseErr says why: the bot answers from
+// keywords rather than not at all.
+func Build(ctx context.Context, c *corpus.Corpus, embedder Embedder, cache *Cache) (*Index, error) {
+	passages := c.Passages()
+	if len(passages) == 0 {
+		return nil, errors.New("build index: corpus has no passages")
+	}
+	ix := &Index{corpus: c, passages: passages, embedder: embedder, sections: c.Sections()}
+	pos := make(map[*corpus.Section]int32, len(ix.sections))
+	ix.sectionTerms = make([]map[string]struct{}, len(ix.sections))
+	for i, s := range ix.sections {
+		pos[s] = int32(i)
+		ix.sectionTerms[i] = map[string]struct{}{}
+	}
+	docs := make([]lexDoc, len(passages))
+	texts := make([]string, len(passages))
+	ix.sectionOf = make([]int32, len(passages))
+	for i, p := range passages {
+		ix.sectionOf[i] = pos[p.Section]
+		docs[i] = lexDoc{title: p.Section.Title, body: p.Plain}
+		texts[i] = embedText(p)
+		for _, t := range Terms(p.Section.Title + "\n" + p.Plain) {
+			ix.sectionTerms[ix.sectionOf[i]][t] = struct{}{}
+		}
+	}
+	ix.lex = newLexical(docs)
+	ix.thesaurus = parseThesaurus(defaultThesaurus)
+	if embedder == nil {
+		ix.denseErr = errors.New("no embedder configured")
+		return ix, nil
+	}
+	if cache == nil {
+		cache = NewMemoryCache()
+	}
+	vecs, err := cache.Embed(ctx, embedder, texts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("build index: %w", ctx.Err())
+		}
+		ix.denseErr = fmt.Errorf("embed passages with %s: %w", embedder.Name(), err)
+		return ix, nil
+	}
+	coll, err := newCollection(ctx, passages, vecs)
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	ix.collection = coll
+	return ix, nil
+}
+
+// embedText is what the embedder sees of a passage: the heading gives a
+// bullet deep in a long section its context.
+func embedText(p corpus.Passage) string {
+	return p.Section.Title + "\n" + p.Plain
+}
+
+func newCollection(ctx context.Context, passages []corpus.Passage, vecs [][]float32) (*chromem.Collection, error) {
+	db := chromem.NewDB()
+	// Queries always bring their own vector; a collection that tried to embed
+	// on its own would be a bug, so its embedding function refuses.
+	refuse := func(context.Context, string) ([]float32, error) {
+		return nil, errors.New("retrieval: collection embeds nothing itself")
+	}
+	coll, err := db.CreateCollection("passages", nil, refuse)
+	if err != nil {
+		return nil, fmt.Errorf("create collection: %w", err)
+	}
+	docs := make([]chromem.Document, len(passages))
+	for i := range passages {
+		// IDs are positions: chromem-go keys documents by ID, and positions
+		// cannot collide.
+		docs[i] = chromem.Document{ID: strconv.Itoa(i), Embedding: vecs[i]}
+	}
+	if err := coll.AddDocuments(ctx, docs, runtime.NumCPU()); err != nil {
+		return nil, fmt.Errorf("add passages: %w", err)
+	}
+	return coll, nil
+}
+
+// Corpus returns the corpus this index was built from.
+func (ix *Index) Corpus() *corpus.Corpus { return ix.corpus }
+
+// Version is the corpus version the index serves.
+func (ix *Index) Version() string { return ix.corpus.Version }
+
+// DenseErr says why the index has no vectors, or nil when it has.
+func (ix *Index) DenseErr() error { return ix.denseErr }
+
+// Len is the number of passages indexed.
+func (ix *Index) Len() int { return len(ix.passages) }

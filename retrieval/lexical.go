@@ -1,0 +1,248 @@
+package retrieval
+
+import (
+	"math"
+	"sort"
+	"sync"
+)
+
+// BM25 parameters and field weights. Headings are short and say what a
+// section is about, so a word in the heading counts as much as several in the
+// body (BM25F with one extra field).
+const (
+	bm25K1      = 1.2
+	bm25B       = 0.75
+	titleWeight = 2.5
+	// bigramWeight scales matches on two consecutive words ("email designer"),
+	// which reward phrasing without drowning single-word matches.
+	bigramWeight = 0.5
+	// fuzzyWeight scales a word matched through a one-letter typo.
+	fuzzyWeight = 0.8
+)
+
+type posting struct {
+	doc int32
+	tf  float32
+}
+
+// lexical is a BM25F index over passages with typo-tolerant lookup.
+type lexical struct {
+	postings map[string][]posting
+	docLen   []float32
+	avgLen   float64
+	words    map[string]string   // surface word -> term, for typo lookup
+	deletes  map[string][]string // word with one letter deleted -> words
+	scratch  sync.Pool
+}
+
+// lexDoc is what the lexical index sees of a passage.
+type lexDoc struct {
+	title, body string
+}
+
+func newLexical(docs []lexDoc) *lexical {
+	l := &lexical{
+		postings: map[string][]posting{},
+		docLen:   make([]float32, len(docs)),
+		words:    map[string]string{},
+		deletes:  map[string][]string{},
+	}
+	total := 0.0
+	tf := map[string]float32{}
+	for i, d := range docs {
+		clear(tf)
+		n := l.addField(tf, d.title, titleWeight) + l.addField(tf, d.body, 1)
+		l.docLen[i] = float32(n)
+		total += n
+		for term, f := range tf {
+			l.postings[term] = append(l.postings[term], posting{doc: int32(i), tf: f})
+		}
+	}
+	if len(docs) > 0 {
+		l.avgLen = total / float64(len(docs))
+	}
+	for w := range l.words {
+		for _, d := range deletions(w) {
+			l.deletes[d] = append(l.deletes[d], w)
+		}
+	}
+	n := len(docs)
+	l.scratch.New = func() any { s := make([]float64, n); return &s }
+	return l
+}
+
+func (l *lexical) addField(tf map[string]float32, text string, weight float32) float64 {
+	toks := tokens(text)
+	for i, t := range toks {
+		tf[t.term] += weight
+		if i > 0 {
+			tf[bigram(toks[i-1].term, t.term)] += weight
+		}
+		if _, ok := l.words[t.word]; !ok {
+			l.words[t.word] = t.term
+		}
+	}
+	return float64(len(toks)) * float64(weight)
+}
+
+func bigram(a, b string) string { return a + " " + b }
+
+// queryTerm is a term to look up with the weight its match is worth. word
+// is the position of the question word it came from; pairs have pair set.
+type queryTerm struct {
+	term   string
+	weight float64
+	word   int
+	pair   bool
+}
+
+// expand turns a question into weighted query terms: its words (a word the
+// index has never seen is replaced by its typo corrections, or kept so that
+// it still counts against coverage) and consecutive pairs.
+func (l *lexical) expand(q []token, syns []synonym) []queryTerm {
+	var out []queryTerm
+	seen := map[string]bool{}
+	add := func(qt queryTerm) {
+		if !seen[qt.term] {
+			seen[qt.term] = true
+			out = append(out, qt)
+		}
+	}
+	for i, t := range q {
+		if _, ok := l.postings[t.term]; ok {
+			add(queryTerm{term: t.term, weight: 1, word: i})
+		} else if fixes := l.corrections(t.word); len(fixes) > 0 {
+			for _, term := range fixes {
+				add(queryTerm{term: term, weight: fuzzyWeight, word: i})
+			}
+		} else {
+			add(queryTerm{term: t.term, weight: 1, word: i})
+		}
+		if i > 0 {
+			add(queryTerm{term: bigram(q[i-1].term, t.term), weight: bigramWeight, word: i, pair: true})
+		}
+	}
+	// Synonyms only add what the index knows; they stand in for the question
+	// word they came from, or for none when the phrase was all stop words.
+	for _, syn := range syns {
+		for j, term := range syn.terms {
+			if _, ok := l.postings[term]; ok {
+				add(queryTerm{term: term, weight: synonymWeight / float64(len(syn.terms)), word: syn.word, pair: syn.word < 0})
+			}
+			if j > 0 {
+				pair := bigram(syn.terms[j-1], term)
+				if _, ok := l.postings[pair]; ok {
+					add(queryTerm{term: pair, weight: synonymWeight, word: syn.word, pair: true})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// corrections returns the terms of indexed words one edit away from word
+// (insertion, deletion, substitution or transposition), for words long
+// enough that one letter is a typo rather than another word.
+func (l *lexical) corrections(word string) []string {
+	if len([]rune(word)) < 5 {
+		return nil
+	}
+	found := map[string]bool{}
+	check := func(cands []string) {
+		for _, c := range cands {
+			if withinOneEdit(word, c) {
+				found[l.words[c]] = true
+			}
+		}
+	}
+	check(l.deletes[word]) // word lacks a letter
+	for _, d := range deletions(word) {
+		if _, ok := l.words[d]; ok { // word has an extra letter
+			check([]string{d})
+		}
+		check(l.deletes[d]) // substitution or transposition
+	}
+	out := make([]string, 0, len(found))
+	for t := range found {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// idf is the BM25 inverse document frequency of a term.
+func (l *lexical) idf(term string) float64 {
+	n := float64(len(l.docLen))
+	df := float64(len(l.postings[term]))
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// score adds the BM25F score of every passage that matches the query to
+// scores and returns the indices it touched.
+func (l *lexical) score(q []queryTerm, scores []float64) []int32 {
+	var touched []int32
+	for _, qt := range q {
+		ps := l.postings[qt.term]
+		if len(ps) == 0 {
+			continue
+		}
+		idf := l.idf(qt.term) * qt.weight
+		for _, p := range ps {
+			tf := float64(p.tf)
+			norm := bm25K1 * (1 - bm25B + bm25B*float64(l.docLen[p.doc])/l.avgLen)
+			if scores[p.doc] == 0 {
+				touched = append(touched, p.doc)
+			}
+			scores[p.doc] += idf * tf * (bm25K1 + 1) / (tf + norm)
+		}
+	}
+	return touched
+}
+
+func deletions(w string) []string {
+	r := []rune(w)
+	if len(r) < 2 {
+		return nil
+	}
+	out := make([]string, 0, len(r))
+	for i := range r {
+		out = append(out, string(r[:i])+string(r[i+1:]))
+	}
+	return out
+}
+
+// withinOneEdit reports whether a and b differ by at most one insertion,
+// deletion, substitution or adjacent transposition.
+func withinOneEdit(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	switch len(ra) - len(rb) {
+	case 0:
+		var diff []int
+		for i := range ra {
+			if ra[i] != rb[i] {
+				diff = append(diff, i)
+				if len(diff) > 2 {
+					return false
+				}
+			}
+		}
+		switch len(diff) {
+		case 0, 1:
+			return true
+		case 2:
+			i, j := diff[0], diff[1]
+			return j == i+1 && ra[i] == rb[j] && ra[j] == rb[i]
+		}
+		return false
+	case 1:
+		i := 0
+		for i < len(rb) && ra[i] == rb[i] {
+			i++
+		}
+		return string(ra[i+1:]) == string(rb[i:])
+	}
+	return false
+}

@@ -1,0 +1,285 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/faqbot/faqbot/corpus"
+)
+
+// Mode selects the ranking: both fused (the default), or one alone for
+// comparison in evaluations.
+type Mode int
+
+const (
+	Fused Mode = iota
+	LexicalOnly
+	DenseOnly
+)
+
+func (m Mode) String() string {
+	switch m {
+	case LexicalOnly:
+		return "lexical"
+	case DenseOnly:
+		return "dense"
+	}
+	return "fused"
+}
+
+// Fusion weights for the min-max normalised lexical and dense scores. The
+// lexical side is exact and precise, the dense side tolerant of wording.
+const (
+	lexicalShare = 0.6
+	denseShare   = 0.4
+	// denseRef is the cosine similarity at which the dense side counts as
+	// fully confident: related passages score about this with the local
+	// embedder and with OpenAI's text-embedding-3 models.
+	denseRef = 0.4
+	// denseDepth is how many passages the dense side ranks per result wanted.
+	denseDepth = 8
+	minDense   = 64
+)
+
+// Query is a search request.
+type Query struct {
+	Text string
+	// K is the number of sections wanted (3 when zero).
+	K    int
+	Mode Mode
+}
+
+// Result is one section with the passages that matched, best first.
+type Result struct {
+	Section  *corpus.Section
+	Passages []Hit
+	// Score orders results; it is comparable only within one ranking.
+	Score float64
+	// Lexical is the best passage's BM25F score, Dense its cosine similarity.
+	Lexical, Dense float64
+	// Coverage is the IDF-weighted share of the question's words that occur in
+	// the section (typo corrections and synonyms count a little less).
+	Coverage float64
+	// Confidence blends coverage with the dense similarity, in [0, 1]. Unlike
+	// Score it is comparable across questions, so thresholds use it.
+	Confidence float64
+}
+
+// Hit is a passage and its score within the ranking.
+type Hit struct {
+	Passage corpus.Passage
+	Score   float64
+}
+
+// Ranking is the outcome of a search.
+type Ranking struct {
+	Results []Result
+	// Version is the corpus version searched.
+	Version string
+	// Degraded says why the dense side did not take part, when it did not.
+	Degraded error
+}
+
+type candidate struct {
+	section        int32
+	lexical, dense float64
+	hits           map[int32]*[2]float64 // passage -> lexical, dense
+}
+
+// Search ranks the index's sections for a question.
+func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
+	rank := Ranking{Version: ix.Version()}
+	k := q.K
+	if k <= 0 {
+		k = 3
+	}
+	ws := words(q.Text)
+	qtoks := contentTokens(ws)
+	if len(qtoks) == 0 {
+		return rank, nil
+	}
+	cands := map[int32]*candidate{}
+	get := func(p int32) *candidate {
+		s := ix.sectionOf[p]
+		c := cands[s]
+		if c == nil {
+			c = &candidate{section: s, hits: map[int32]*[2]float64{}}
+			cands[s] = c
+		}
+		return c
+	}
+	hit := func(c *candidate, p int32) *[2]float64 {
+		h := c.hits[p]
+		if h == nil {
+			h = new([2]float64)
+			c.hits[p] = h
+		}
+		return h
+	}
+
+	qterms := ix.lex.expand(qtoks, ix.thesaurus.expand(ws, qtoks))
+	if q.Mode != DenseOnly {
+		ix.searchLexical(qterms, func(p int32, score float64) {
+			c := get(p)
+			hit(c, p)[0] = score
+			c.lexical = math.Max(c.lexical, score)
+		})
+	}
+	if q.Mode != LexicalOnly {
+		err := ix.searchDense(ctx, q.Text, k, func(p int32, sim float64) {
+			c := get(p)
+			hit(c, p)[1] = sim
+			c.dense = math.Max(c.dense, sim)
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return rank, fmt.Errorf("search: %w", ctx.Err())
+			}
+			rank.Degraded = err
+		}
+	}
+	rank.Results = ix.fuse(cands, qterms, k)
+	return rank, nil
+}
+
+func (ix *Index) searchLexical(q []queryTerm, visit func(passage int32, score float64)) {
+	buf := ix.lex.scratch.Get().(*[]float64)
+	scores := *buf
+	for _, p := range ix.lex.score(q, scores) {
+		visit(p, scores[p])
+		scores[p] = 0
+	}
+	ix.lex.scratch.Put(buf)
+}
+
+func (ix *Index) searchDense(ctx context.Context, text string, k int, visit func(passage int32, sim float64)) error {
+	if ix.collection == nil {
+		return ix.denseErr
+	}
+	vecs, err := ix.embedder.Embed(ctx, []string{text})
+	if err != nil {
+		return fmt.Errorf("embed question with %s: %w", ix.embedder.Name(), err)
+	}
+	if len(vecs) != 1 || len(vecs[0]) == 0 {
+		return fmt.Errorf("embed question with %s: no vector returned", ix.embedder.Name())
+	}
+	// chromem-go refuses nResults above the collection size.
+	n := min(max(k*denseDepth, minDense), ix.collection.Count())
+	res, err := ix.collection.QueryEmbedding(ctx, unit(vecs[0]), n, nil, nil)
+	if err != nil {
+		return fmt.Errorf("dense query: %w", err)
+	}
+	for _, r := range res {
+		p, err := strconv.Atoi(r.ID)
+		if err != nil || p < 0 || p >= len(ix.passages) {
+			return fmt.Errorf("dense query: unknown passage id %q", r.ID)
+		}
+		visit(int32(p), float64(r.Similarity))
+	}
+	return nil
+}
+
+// fuse blends min-max normalised lexical and dense section scores and keeps
+// the best k sections.
+func (ix *Index) fuse(cands map[int32]*candidate, q []queryTerm, k int) []Result {
+	var maxLex, maxDense, minDense = 0.0, 0.0, math.Inf(1)
+	ranked := make([]*candidate, 0, len(cands))
+	for _, c := range cands {
+		ranked = append(ranked, c)
+		maxLex = math.Max(maxLex, c.lexical)
+		if c.dense != 0 {
+			maxDense = math.Max(maxDense, c.dense)
+			minDense = math.Min(minDense, c.dense)
+		}
+	}
+	blend := func(lex, dense float64) float64 {
+		s := 0.0
+		if maxLex > 0 {
+			s += lexicalShare * lex / maxLex
+		}
+		switch {
+		case dense == 0:
+		case maxDense > minDense:
+			s += denseShare * (dense - minDense) / (maxDense - minDense)
+		default:
+			s += denseShare
+		}
+		return s
+	}
+	score := make(map[*candidate]float64, len(ranked))
+	for _, c := range ranked {
+		score[c] = blend(c.lexical, c.dense)
+	}
+	sort.Slice(ranked, func(i, j int) bool {
+		a, b := ranked[i], ranked[j]
+		if score[a] != score[b] {
+			return score[a] > score[b]
+		}
+		return a.section < b.section
+	})
+	if len(ranked) > k {
+		ranked = ranked[:k]
+	}
+	results := make([]Result, len(ranked))
+	for i, c := range ranked {
+		r := Result{
+			Section:  ix.sections[c.section],
+			Score:    score[c],
+			Lexical:  c.lexical,
+			Dense:    c.dense,
+			Coverage: ix.coverage(q, c.section),
+		}
+		r.Confidence = confidence(r.Coverage, c.dense, ix.collection != nil)
+		for p, h := range c.hits {
+			r.Passages = append(r.Passages, Hit{Passage: ix.passages[p], Score: blend(h[0], h[1])})
+		}
+		sort.Slice(r.Passages, func(a, b int) bool {
+			pa, pb := r.Passages[a], r.Passages[b]
+			if pa.Score != pb.Score {
+				return pa.Score > pb.Score
+			}
+			return pa.Passage.Index < pb.Passage.Index
+		})
+		results[i] = r
+	}
+	return results
+}
+
+// coverage is the IDF-weighted share of the question's words found in a
+// section. Words the corpus has never seen weigh the most, which is what
+// makes "What is the capital of France?" score near zero everywhere.
+func (ix *Index) coverage(q []queryTerm, section int32) float64 {
+	weight := map[int]float64{} // question word -> its IDF
+	found := map[int]float64{}  // question word -> credit in this section
+	for _, t := range q {
+		if t.pair {
+			continue
+		}
+		weight[t.word] = math.Max(weight[t.word], ix.lex.idf(t.term))
+		if _, ok := ix.sectionTerms[section][t.term]; ok {
+			found[t.word] = math.Max(found[t.word], t.weight)
+		}
+	}
+	var have, total float64
+	for w, idf := range weight {
+		total += idf
+		have += idf * found[w]
+	}
+	if total == 0 {
+		return 0
+	}
+	return have / total
+}
+
+// confidence blends lexical coverage and dense similarity: coverage alone is
+// fooled by one shared rare stem ("capital" in "capitalize"), similarity alone
+// by shared boilerplate. Without vectors coverage stands alone.
+func confidence(coverage, dense float64, haveDense bool) float64 {
+	if !haveDense {
+		return coverage
+	}
+	return 0.5*coverage + 0.5*min(1, max(0, dense)/denseRef)
+}
