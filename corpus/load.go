@@ -63,7 +63,7 @@ func (l Loader) Load(ctx context.Context, source string) (*Corpus, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := parseFAQ(filepath.Base(source), data, l.BaseURL)
+	doc, err := parseFAQ(docName(filepath.Base(source)), data, l.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("load corpus %s: %w", source, err)
 	}
@@ -88,6 +88,7 @@ func (l Loader) loadDir(dir string) (*Corpus, error) {
 		return nil, fmt.Errorf("load corpus %s: %w", dir, err)
 	}
 	var docs []*Document
+	seen := map[string]string{}
 	for _, e := range entries {
 		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), ".md") {
 			continue
@@ -97,7 +98,12 @@ func (l Loader) loadDir(dir string) (*Corpus, error) {
 		if err != nil {
 			return nil, err
 		}
-		doc, err := Parse(e.Name(), data, l.BaseURL)
+		name := docName(e.Name())
+		if other, dup := seen[name]; dup {
+			return nil, fmt.Errorf("load corpus %s: %s and %s are both the page %s", dir, other, e.Name(), name)
+		}
+		seen[name] = e.Name()
+		doc, err := Parse(name, data, l.BaseURL)
 		if err != nil {
 			return nil, fmt.Errorf("load corpus %s: %w", p, err)
 		}
@@ -147,7 +153,7 @@ func (l Loader) loadURL(ctx context.Context, source string) (*Corpus, error) {
 	if err := checkMarkdown(resp.Header.Get("Content-Type"), data); err != nil {
 		return nil, fmt.Errorf("load corpus %s: %w", source, err)
 	}
-	name := path.Base(u.Path)
+	name := docName(path.Base(u.Path))
 	if name == "/" || name == "." {
 		name = "index.md"
 	}
@@ -196,6 +202,17 @@ func readLimited(p string) ([]byte, error) {
 		return nil, fmt.Errorf("load corpus %s: larger than %d bytes", p, maxDocumentBytes)
 	}
 	return data, nil
+}
+
+// docName names the page a file holds. A saved version such as
+// "transition-faqs@2025-06-04.md" is the page "transition-faqs.md", so that
+// refreshing from it keeps anchors, URLs and diffs aligned with the page.
+func docName(file string) string {
+	stem, ext := strings.TrimSuffix(file, filepath.Ext(file)), filepath.Ext(file)
+	if at := strings.LastIndex(stem, "@"); at > 0 {
+		stem = stem[:at]
+	}
+	return stem + ext
 }
 
 func build(source string, docs []*Document) *Corpus {
