@@ -12,18 +12,19 @@ import (
 // are expanded in questions and documents alike, so "RTJ" finds
 // "real-time journeys" and a page that says "OBM" is found for "outbound".
 var abbreviations = map[string][]string{
-	"rtj":      {"real", "time", "journeys"},
-	"rtm":      {"real", "time", "marketing"},
+	"rtj":      {"realtime", "journeys"},
+	"rtm":      {"realtime", "marketing"},
 	"obm":      {"outbound", "marketing"},
 	"cij":      {"customer", "insights", "journeys"},
 	"cid":      {"customer", "insights", "data"},
 	"d365":     {"dynamics", "365"},
 	"dyn365":   {"dynamics", "365"},
-	"realtime": {"real", "time"},
 }
 
-// hyphenated forms that would otherwise split into meaningless letters.
-var hyphenated = regexp.MustCompile(`\b(ci)-([jd])\b|\b(e)-(mail)`)
+// hyphenated forms that would otherwise split into meaningless letters, and
+// "real-time", which is one product word: split, its "time" would match every
+// question about time.
+var hyphenated = regexp.MustCompile(`\b(ci)-([jd])\b|\b(e)-(mail)|\b(real)[- ](time)\b`)
 
 // extraStopWords are question fillers that say nothing about the topic.
 var extraStopWords = map[string]bool{
@@ -46,8 +47,8 @@ type token struct {
 func fold(text string) string {
 	s := strings.ToLower(text)
 	s = strings.NewReplacer("’", "'", "‘", "'", "–", "-", "—", "-").Replace(s)
-	if strings.Contains(s, "-") {
-		s = hyphenated.ReplaceAllString(s, "$1$2$3$4")
+	if strings.Contains(s, "-") || strings.Contains(s, "real time") {
+		s = hyphenated.ReplaceAllString(s, "$1$2$3$4$5$6")
 	}
 	return s
 }

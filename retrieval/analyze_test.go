@@ -12,7 +12,8 @@ func TestTerms(t *testing.T) {
 	}{
 		{"Do I need new licenses?", []string{"need", "new", "licens"}},
 		{"licensing", []string{"licens"}},
-		{"RTJ vs OBM", []string{"real", "time", "journey", "vs", "outbound", "market"}},
+		{"RTJ vs OBM", []string{"realtim", "journey", "vs", "outbound", "market"}},
+		{"real-time journeys, real time, realtime", []string{"realtim", "journey", "realtim", "realtim"}},
 		{"CI-J in D365", []string{"custom", "insight", "journey", "dynam", "365"}},
 		{"We won't be ready by June 30, 2025.", []string{"readi", "june", "30", "2025"}},
 		{"E-mail designer", []string{"email", "design"}},

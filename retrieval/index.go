@@ -35,6 +35,9 @@ type Index struct {
 // still built, lexical-only, and DenseErr says why: the bot answers from
 // keywords rather than not at all.
 func Build(ctx context.Context, c *corpus.Corpus, embedder Embedder, cache *Cache) (*Index, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
 	passages := c.Passages()
 	if len(passages) == 0 {
 		return nil, errors.New("build index: corpus has no passages")
@@ -107,6 +110,14 @@ func newCollection(ctx context.Context, passages []corpus.Passage, vecs [][]floa
 	}
 	if err := coll.AddDocuments(ctx, docs, runtime.NumCPU()); err != nil {
 		return nil, fmt.Errorf("add passages: %w", err)
+	}
+	// chromem-go's workers skip their documents, without an error, once the
+	// context is cancelled: a short collection must not pass for a full one.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("add passages: %w", err)
+	}
+	if coll.Count() != len(docs) {
+		return nil, fmt.Errorf("add passages: collection holds %d of %d", coll.Count(), len(docs))
 	}
 	return coll, nil
 }
