@@ -30,6 +30,10 @@ type Options struct {
 	// escalation, e.g. "your Microsoft account manager".
 	Contact string
 	Logger  *slog.Logger
+	// OnModelFallback, when set, is told each time a model's answer (or
+	// follow-up rewrite) is not used, with one of the Fallback reasons; for
+	// metrics.
+	OnModelFallback func(reason string)
 }
 
 // DefaultMinConfidence separates questions the FAQ answers from ones it
@@ -43,11 +47,13 @@ type Bot struct {
 	clock   func() time.Time
 	minConf float64
 	log     *slog.Logger
+	// onFallback is Options.OnModelFallback.
+	onFallback func(reason string)
 }
 
 // New returns a bot that searches with s.
 func New(s Searcher, opts Options) *Bot {
-	b := &Bot{search: s, writer: opts.Writer, clock: opts.Clock, minConf: opts.MinConfidence, log: opts.Logger}
+	b := &Bot{search: s, writer: opts.Writer, clock: opts.Clock, minConf: opts.MinConfidence, log: opts.Logger, onFallback: opts.OnModelFallback}
 	if b.clock == nil {
 		b.clock = time.Now
 	}
@@ -95,7 +101,8 @@ func (b *Bot) Ask(ctx context.Context, q Question) (Answer, error) {
 		a.Text = asOf(compose(sources), sources, b.clock())
 		a.Citations = citations(sources)
 	}
-	if note := escalationNote(d); note != "" {
+	// A model may have added an escalation the policy missed.
+	if note := escalationNote(Decision{Reason: a.EscalationReason, Topic: d.Topic}); note != "" {
 		a.Text += "\n\n" + note
 	}
 	return a, nil
