@@ -182,7 +182,7 @@ func escalationNote(d Decision) string {
 	case UnsupportedOutbound:
 		return "A person needs to handle this: it concerns outbound marketing capabilities (" + topicOr(d.Topic, "outbound marketing") + ") that the FAQ bot can't help with."
 	case UserRequest:
-		return "A person will pick this up."
+		return "A person needs to handle this, as you asked."
 	}
 	return ""
 }

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"fmt"
+	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -19,6 +21,11 @@ const (
 	maxAnswerSections  = 2
 )
 
+var (
+	pointer  = regexp.MustCompile(`^(\(?See( also)?\b|For more information|More information:|To learn more)`)
+	asksWhen = regexp.MustCompile(`(?i)\b(when|what date|which date|deadline|how long|how soon|until)\b`)
+)
+
 // source is a section chosen for an answer with the text quoted from it.
 type source struct {
 	result retrieval.Result
@@ -31,6 +38,7 @@ func extract(question string, results []retrieval.Result) []source {
 		return nil
 	}
 	q := termSet(question)
+	when := asksWhen.MatchString(question)
 	var out []source
 	for i, r := range results {
 		if i >= maxAnswerSections {
@@ -43,7 +51,7 @@ func extract(question string, results []retrieval.Result) []source {
 		if i > 0 {
 			n = 1
 		}
-		if quote := bestUnits(q, r, n); len(quote) > 0 {
+		if quote := bestUnits(q, when, r, n); len(quote) > 0 {
 			out = append(out, source{result: r, quote: quote})
 		}
 	}
@@ -53,7 +61,7 @@ func extract(question string, results []retrieval.Result) []source {
 // bestUnits returns up to n sentences or bullets of the result's best
 // passage that share the most words with the question, in document order.
 // A lead-in ending in ":" brings the item it introduces.
-func bestUnits(q map[string]bool, r retrieval.Result, n int) []string {
+func bestUnits(q map[string]bool, when bool, r retrieval.Result, n int) []string {
 	text := r.Section.Text
 	if len(r.Passages) > 0 {
 		text = r.Passages[0].Passage.Text
@@ -74,14 +82,22 @@ func bestUnits(q map[string]bool, r retrieval.Result, n int) []string {
 				overlap++
 			}
 		}
-		// Earlier sentences state the answer; later ones qualify it.
-		ss[i] = scored{i, overlap - 0.1*float64(i)}
+		// Earlier sentences state the answer; later ones qualify it. A
+		// pointer elsewhere ("See also …") answers nothing itself.
+		score := overlap - 0.1*float64(i)
+		if when && datePattern.MatchString(u) {
+			score++ // "when" wants the sentence with the date
+		}
+		if pointer.MatchString(u) && len(us) > 1 {
+			score = math.Inf(-1)
+		}
+		ss[i] = scored{i, score}
 	}
 	sort.SliceStable(ss, func(a, b int) bool { return ss[a].score > ss[b].score })
 	pick := map[int]bool{}
 	words := 0
 	for _, s := range ss {
-		if len(pick) >= n || (len(pick) > 0 && s.score <= 0) || words > 90 {
+		if len(pick) >= n || (len(pick) > 0 && s.score <= 0) || words > 90 || math.IsInf(s.score, -1) {
 			break
 		}
 		pick[s.i] = true
@@ -138,9 +154,15 @@ func asOf(text string, sources []source, now time.Time) string {
 			dated = d
 		}
 	}
-	// Only dates still ahead when the FAQ was written read as upcoming.
+	// Only dates still ahead when the FAQ was written read as upcoming. The
+	// cited titles count too: "What will happen after June 30, 2025?" is
+	// shown beside the answer.
+	shown := text
+	for _, s := range sources {
+		shown += "\n" + s.result.Section.Title
+	}
 	var past []string
-	for _, d := range pastDates(text, now) {
+	for _, d := range pastDates(shown, now) {
 		if end, _ := dateEnd(d); end.After(dated) {
 			past = append(past, d)
 		}

@@ -314,7 +314,7 @@ func TestAskLLMEscalation(t *testing.T) {
 		{"model cannot change the policy's reason", extension, llmtest.Answer("See [1].\nESCALATE: user_request"),
 			bot.ModeLLM, bot.ExtensionRequest, "Microsoft evaluates extension requests case by case."},
 		{"model may add one", afterQuestion, llmtest.Answer("It is phased out gradually [1].\nESCALATE: user_request"),
-			bot.ModeLLM, bot.UserRequest, "A person will pick this up."},
+			bot.ModeLLM, bot.UserRequest, "A person needs to handle this, as you asked."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,6 +24,9 @@ type Index struct {
 	sectionTerms []map[string]struct{}
 	lex          *lexical
 	thesaurus    *thesaurus
+	// dated marks passages that state a date or a duration, the answers to
+	// "when" and "how long" questions.
+	dated []bool
 
 	embedder   Embedder
 	collection *chromem.Collection // nil when embeddings failed at build
@@ -52,7 +55,9 @@ func Build(ctx context.Context, c *corpus.Corpus, embedder Embedder, cache *Cach
 	docs := make([]lexDoc, len(passages))
 	texts := make([]string, len(passages))
 	ix.sectionOf = make([]int32, len(passages))
+	ix.dated = make([]bool, len(passages))
 	for i, p := range passages {
+		ix.dated[i] = datePattern.MatchString(p.Plain)
 		ix.sectionOf[i] = pos[p.Section]
 		docs[i] = lexDoc{title: p.Section.Title, body: p.Plain}
 		texts[i] = embedText(p)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 
@@ -43,6 +44,26 @@ const (
 	denseDepth = 8
 	minDense   = 64
 )
+
+// temporalBoost raises passages that state a date or duration when the
+// question asks when or how long: the expected answer type is a time.
+const temporalBoost = 0.25
+
+var (
+	datePattern = regexp.MustCompile(`(?i)\b((january|february|march|april|may|june|july|august|september|october|november|december)( \d{1,2},)? \d{4}|\d+ (days?|weeks?|months?|years?)|(one|two|three|four|six) (days?|weeks?|months?|years?))\b`)
+	whenWords   = map[string]bool{"when": true, "date": true, "deadline": true, "until": true, "wann": true, "cuándo": true, "quand": true, "quando": true}
+)
+
+// asksWhen reports a question whose answer is a time: "when …", "by what
+// date …", "how long …".
+func asksWhen(ws []string) bool {
+	for i, w := range ws {
+		if whenWords[w] || (w == "how" && i+1 < len(ws) && (ws[i+1] == "long" || ws[i+1] == "soon")) {
+			return true
+		}
+	}
+	return false
+}
 
 // Query is a search request.
 type Query struct {
@@ -121,6 +142,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	}
 
 	qterms := ix.lex.expand(qtoks, ix.thesaurus.expand(ws, qtoks))
+	temporal := asksWhen(ws)
 	if q.Mode != DenseOnly {
 		ix.searchLexical(qterms, func(p int32, score float64) {
 			c := get(p)
@@ -141,7 +163,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 			rank.Degraded = err
 		}
 	}
-	rank.Results = ix.fuse(cands, qterms, k)
+	rank.Results = ix.fuse(cands, qterms, k, temporal)
 	return rank, nil
 }
 
@@ -184,7 +206,7 @@ func (ix *Index) searchDense(ctx context.Context, text string, k int, visit func
 
 // fuse blends min-max normalised lexical and dense section scores and keeps
 // the best k sections.
-func (ix *Index) fuse(cands map[int32]*candidate, q []queryTerm, k int) []Result {
+func (ix *Index) fuse(cands map[int32]*candidate, q []queryTerm, k int, temporal bool) []Result {
 	var maxLex, maxDense, minDense = 0.0, 0.0, math.Inf(1)
 	ranked := make([]*candidate, 0, len(cands))
 	for _, c := range cands {
@@ -212,6 +234,9 @@ func (ix *Index) fuse(cands map[int32]*candidate, q []queryTerm, k int) []Result
 	score := make(map[*candidate]float64, len(ranked))
 	for _, c := range ranked {
 		score[c] = blend(c.lexical, c.dense)
+		if temporal && ix.anyDated(c) {
+			score[c] *= 1 + temporalBoost
+		}
 	}
 	sort.Slice(ranked, func(i, j int) bool {
 		a, b := ranked[i], ranked[j]
@@ -246,6 +271,15 @@ func (ix *Index) fuse(cands map[int32]*candidate, q []queryTerm, k int) []Result
 		results[i] = r
 	}
 	return results
+}
+
+func (ix *Index) anyDated(c *candidate) bool {
+	for p := range c.hits {
+		if ix.dated[p] {
+			return true
+		}
+	}
+	return false
 }
 
 // coverage is the IDF-weighted share of the question's words found in a
