@@ -12,13 +12,13 @@ import (
 // are expanded in questions and documents alike, so "RTJ" finds
 // "real-time journeys" and a page that says "OBM" is found for "outbound".
 var abbreviations = map[string][]string{
-	"rtj":      {"realtime", "journeys"},
-	"rtm":      {"realtime", "marketing"},
-	"obm":      {"outbound", "marketing"},
-	"cij":      {"customer", "insights", "journeys"},
-	"cid":      {"customer", "insights", "data"},
-	"d365":     {"dynamics", "365"},
-	"dyn365":   {"dynamics", "365"},
+	"rtj":    {"realtime", "journeys"},
+	"rtm":    {"realtime", "marketing"},
+	"obm":    {"outbound", "marketing"},
+	"cij":    {"customer", "insights", "journeys"},
+	"cid":    {"customer", "insights", "data"},
+	"d365":   {"dynamics", "365"},
+	"dyn365": {"dynamics", "365"},
 }
 
 // hyphenated forms that would otherwise split into meaningless letters, and
