@@ -1,0 +1,87 @@
+package teams
+
+import (
+	"html"
+	"regexp"
+	"strings"
+
+	"github.com/faqbot/faqbot/bot"
+)
+
+// activity is the part of a Bot Framework activity that an outgoing
+// webhook request carries and faqbot uses.
+type activity struct {
+	Type     string   `json:"type"`
+	Text     string   `json:"text"`
+	From     account  `json:"from"`
+	Entities []entity `json:"entities"`
+}
+
+type account struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	AADObjectID string `json:"aadObjectId"`
+}
+
+// entity is a mention or client info; only mentions have Mentioned.
+type entity struct {
+	Type      string  `json:"type"`
+	Text      string  `json:"text"`
+	Mentioned account `json:"mentioned"`
+}
+
+// asker names who asked: the Entra ID (AAD) object ID identifies a person
+// across Teams and the rest of Microsoft 365; the Teams user ID stands in
+// when it is missing.
+func (a activity) asker() bot.User {
+	id := a.From.AADObjectID
+	if id == "" {
+		id = a.From.ID
+	}
+	return bot.User{ID: id, Name: a.From.Name}
+}
+
+var (
+	atTag    = regexp.MustCompile(`(?is)<at\b[^>]*>(.*?)</at>`)
+	breakTag = regexp.MustCompile(`(?i)<br\s*/?>|</(p|div|li|h[1-6]|tr)>`)
+	anyTag   = regexp.MustCompile(`(?s)<[^>]*>`)
+
+	spaceBeforePunct = regexp.MustCompile(`\s+([,;:.!?])`)
+)
+
+// question is the activity's text without the mention that invoked the
+// webhook and without HTML. Teams sends the message as HTML-ish text
+// ("<at>FAQ</at>&nbsp;When is …?<br>"); other people mentioned in the
+// question keep their names.
+func (a activity) question() string {
+	text := a.Text
+	if m := a.webhookMention(); m != "" {
+		text = strings.Replace(text, m, " ", 1)
+	} else if loc := atTag.FindStringIndex(text); loc != nil {
+		// No mention entity names the webhook: the message starts with
+		// the mention that invoked it, so the first one goes.
+		text = text[:loc[0]] + " " + text[loc[1]:]
+	}
+	text = atTag.ReplaceAllString(text, "$1")
+	text = breakTag.ReplaceAllString(text, "\n")
+	text = anyTag.ReplaceAllString(text, " ")
+	// Unescape after removing tags, so that an escaped "&lt;b&gt;" the
+	// user typed stays as text.
+	text = html.UnescapeString(text)
+	text = strings.Join(strings.Fields(text), " ")
+	// "@FAQ Bot, when …" leaves ", when …".
+	text = spaceBeforePunct.ReplaceAllString(text, "$1")
+	return strings.TrimLeft(text, ",;:-–— ")
+}
+
+// webhookMention returns the <at>…</at> text of the webhook's own mention.
+// Teams gives bots and webhooks IDs starting with "28:"; people have "29:"
+// or an Entra ID.
+func (a activity) webhookMention() string {
+	for _, e := range a.Entities {
+		if e.Type == "mention" && strings.HasPrefix(e.Mentioned.ID, "28:") && e.Text != "" && strings.Contains(a.Text, e.Text) {
+			return e.Text
+		}
+	}
+	return ""
+}
