@@ -27,7 +27,7 @@ var (
 
 // faqStore indexes the embedded FAQ once for all tests; searching it is
 // read-only.
-func faqStore(t *testing.T) *retrieval.Store {
+func faqStore(t testing.TB) *retrieval.Store {
 	t.Helper()
 	storeOnce.Do(func() {
 		c, err := corpus.Default()
