@@ -20,9 +20,10 @@ type Index struct {
 	// sectionOf maps a passage to its section's position in sections.
 	sectionOf []int32
 	sections  []*corpus.Section
-	// sectionTerms holds each section's terms, for answer coverage.
-	sectionTerms []map[string]struct{}
-	lex          *lexical
+	// sectionSpan holds each section's passages as [first, last]: a
+	// section's passages are contiguous.
+	sectionSpan [][2]int32
+	lex         *lexical
 	thesaurus    *thesaurus
 	// dated marks passages that state a date or a duration, the answers to
 	// "when" and "how long" questions.
@@ -47,10 +48,10 @@ func Build(ctx context.Context, c *corpus.Corpus, embedder Embedder, cache *Cach
 	}
 	ix := &Index{corpus: c, passages: passages, embedder: embedder, sections: c.Sections()}
 	pos := make(map[*corpus.Section]int32, len(ix.sections))
-	ix.sectionTerms = make([]map[string]struct{}, len(ix.sections))
+	ix.sectionSpan = make([][2]int32, len(ix.sections))
 	for i, s := range ix.sections {
 		pos[s] = int32(i)
-		ix.sectionTerms[i] = map[string]struct{}{}
+		ix.sectionSpan[i] = [2]int32{-1, -1}
 	}
 	docs := make([]lexDoc, len(passages))
 	texts := make([]string, len(passages))
@@ -61,9 +62,11 @@ func Build(ctx context.Context, c *corpus.Corpus, embedder Embedder, cache *Cach
 		ix.sectionOf[i] = pos[p.Section]
 		docs[i] = lexDoc{title: p.Section.Title, body: p.Plain}
 		texts[i] = embedText(p)
-		for _, t := range Terms(p.Section.Title + "\n" + p.Plain) {
-			ix.sectionTerms[ix.sectionOf[i]][t] = struct{}{}
+		span := &ix.sectionSpan[ix.sectionOf[i]]
+		if span[0] < 0 {
+			span[0] = int32(i)
 		}
+		span[1] = int32(i)
 	}
 	ix.lex = newLexical(docs)
 	ix.thesaurus = parseThesaurus(defaultThesaurus)

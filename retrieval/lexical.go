@@ -199,6 +199,14 @@ func (l *lexical) score(q []queryTerm, scores []float64) []int32 {
 	return touched
 }
 
+// occursIn reports whether term occurs in any passage from first to last
+// (inclusive). Postings are in passage order, so a binary search does.
+func (l *lexical) occursIn(term string, first, last int32) bool {
+	ps := l.postings[term]
+	i := sort.Search(len(ps), func(i int) bool { return ps[i].doc >= first })
+	return i < len(ps) && ps[i].doc <= last
+}
+
 func deletions(w string) []string {
 	r := []rune(w)
 	if len(r) < 2 {

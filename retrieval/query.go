@@ -144,7 +144,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	qterms := ix.lex.expand(qtoks, ix.thesaurus.expand(ws, qtoks))
 	temporal := asksWhen(ws)
 	if q.Mode != DenseOnly {
-		ix.searchLexical(qterms, func(p int32, score float64) {
+		ix.searchLexical(qterms, depth(k, len(ix.passages)), func(p int32, score float64) {
 			c := get(p)
 			hit(c, p)[0] = score
 			c.lexical = math.Max(c.lexical, score)
@@ -167,14 +167,25 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	return rank, nil
 }
 
-func (ix *Index) searchLexical(q []queryTerm, visit func(passage int32, score float64)) {
+// searchLexical visits the best-scoring n passages. Only the best matter to
+// fusion, and keeping a few hundred out of a hundred thousand touched
+// passages is what keeps large corpora fast.
+func (ix *Index) searchLexical(q []queryTerm, n int, visit func(passage int32, score float64)) {
 	buf := ix.lex.scratch.Get().(*[]float64)
 	scores := *buf
-	for _, p := range ix.lex.score(q, scores) {
+	touched := ix.lex.score(q, scores)
+	for _, p := range topN(touched, scores, n) {
 		visit(p, scores[p])
+	}
+	for _, p := range touched {
 		scores[p] = 0
 	}
 	ix.lex.scratch.Put(buf)
+}
+
+// depth is how many passages each side ranks for k sections.
+func depth(k, size int) int {
+	return min(max(k*denseDepth, minDense), size)
 }
 
 func (ix *Index) searchDense(ctx context.Context, text string, k int, visit func(passage int32, sim float64)) error {
@@ -189,7 +200,7 @@ func (ix *Index) searchDense(ctx context.Context, text string, k int, visit func
 		return fmt.Errorf("embed question with %s: no vector returned", ix.embedder.Name())
 	}
 	// chromem-go refuses nResults above the collection size.
-	n := min(max(k*denseDepth, minDense), ix.collection.Count())
+	n := depth(k, ix.collection.Count())
 	res, err := ix.collection.QueryEmbedding(ctx, unit(vecs[0]), n, nil, nil)
 	if err != nil {
 		return fmt.Errorf("dense query: %w", err)
@@ -286,6 +297,7 @@ func (ix *Index) anyDated(c *candidate) bool {
 // section. Words the corpus has never seen weigh the most, which is what
 // makes "What is the capital of France?" score near zero everywhere.
 func (ix *Index) coverage(q []queryTerm, section int32) float64 {
+	span := ix.sectionSpan[section]
 	weight := map[int]float64{} // question word -> its IDF
 	found := map[int]float64{}  // question word -> credit in this section
 	for _, t := range q {
@@ -293,7 +305,7 @@ func (ix *Index) coverage(q []queryTerm, section int32) float64 {
 			continue
 		}
 		weight[t.word] = math.Max(weight[t.word], ix.lex.idf(t.term))
-		if _, ok := ix.sectionTerms[section][t.term]; ok {
+		if ix.lex.occursIn(t.term, span[0], span[1]) {
 			found[t.word] = math.Max(found[t.word], t.weight)
 		}
 	}
