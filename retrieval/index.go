@@ -24,7 +24,7 @@ type Index struct {
 	// section's passages are contiguous.
 	sectionSpan [][2]int32
 	lex         *lexical
-	thesaurus    *thesaurus
+	thesaurus   *thesaurus
 	// dated marks passages that state a date or a duration, the answers to
 	// "when" and "how long" questions.
 	dated []bool
