@@ -22,6 +22,7 @@ commands:
   eval [--json] FILE.tsv  score a labelled question file
   index                   build or refresh the index in the data directory
   serve                   run the server until SIGINT/SIGTERM
+  healthcheck [--ready]   probe a running server's /healthz (or /readyz); for containers
 
 flags for every command:
   --corpus PATH_OR_URL    corpus to serve (overrides FAQBOT_CORPUS)
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runIndex(ctx, rest, std, getenv)
 	case "serve":
 		err = runServe(ctx, rest, std, getenv)
+	case "healthcheck":
+		err = runHealthcheck(ctx, rest, std, getenv)
 	default:
 		err = &usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}

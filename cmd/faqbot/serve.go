@@ -1,7 +1,349 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/faqbot/faqbot/bot/web"
+	"github.com/faqbot/faqbot/corpus"
+	"github.com/faqbot/faqbot/internal/httpserver"
+)
+
+// shutdownTimeout bounds a graceful shutdown: in-flight answers, background
+// work and shutdown hooks together. It stays under the 30 s that Kubernetes
+// waits before SIGKILL (raise Docker's 10 s with --stop-timeout 30).
+const shutdownTimeout = 25 * time.Second
+
+// maxRequestBytes caps every request body; handlers set tighter limits.
+const maxRequestBytes = 1 << 20
 
 func runServe(ctx context.Context, args []string, std streams, getenv func(string) string) error {
-	return &usageError{"serve: not built yet"}
+	var common commonFlags
+	fs := newFlagSet("serve", &common)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return &usageError{"serve: takes no arguments (configure it with environment variables)"}
+	}
+	env, err := environment(getenv)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(env, common.corpus, common.dataDir)
+	if err != nil {
+		return err
+	}
+	log := serverLogger(std.err, cfg.LogLevel)
+	a, err := newApp(cfg, log, appOptions{manifest: true})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return bad("FAQBOT_ADDR", "%v", err)
+	}
+	return newServer(a).serve(ctx, ln)
+}
+
+// server is `faqbot serve`: the app behind HTTP, plus what a graceful
+// shutdown must wait for.
+type server struct {
+	app   *app
+	log   *slog.Logger
+	asker web.Asker
+	// bg runs work that outlives a request or runs beside the server
+	// (Socket Mode); shutdown waits for it.
+	bg *httpserver.Background
+	// closers run at shutdown once requests and background work are done,
+	// the last registered first: flush records, close clients.
+	closers []func(context.Context) error
+	grace   time.Duration
+	// stopping makes /readyz fail while the server drains.
+	stopping atomic.Bool
+}
+
+func newServer(a *app) *server {
+	return &server{
+		app:   a,
+		log:   a.log,
+		asker: a.asker,
+		bg:    httpserver.NewBackground(a.log),
+		grace: shutdownTimeout,
+	}
+}
+
+// onShutdown registers fn to run during a graceful shutdown, after in-flight
+// requests and background work have finished. fn gets the rest of the
+// shutdown budget.
+func (s *server) onShutdown(fn func(context.Context) error) {
+	s.closers = append(s.closers, fn)
+}
+
+// serve answers on ln until ctx ends, then shuts down gracefully. The
+// listener serves from the start, /readyz says 503 until the first index
+// is built, so orchestrators see a live process during a slow first build.
+func (s *server) serve(ctx context.Context, ln net.Listener) error {
+	h, err := s.routes(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	// Requests do not inherit ctx's cancellation: a signal must let
+	// in-flight answers finish. base is cancelled only once draining ends.
+	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBase()
+	srv := httpserver.New(h, httpserver.Config{
+		WriteTimeout: max(httpserver.DefaultWriteTimeout, 2*s.app.cfg.LLMTimeout+15*time.Second),
+		BaseContext:  base,
+		Logger:       s.log,
+	})
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	s.log.Info("listening", "addr", ln.Addr().String())
+
+	if err := s.loadFirst(ctx); err != nil {
+		s.shutdown(srv, cancelBase)
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		s.log.Info("shutting down", "grace", s.grace.String())
+	case err := <-served:
+		s.shutdown(srv, cancelBase)
+		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+	}
+	return s.shutdown(srv, cancelBase)
+}
+
+// loadFirst builds the first index and logs what is on. A corpus that
+// cannot be loaded is a configuration error; a signal during the build is
+// a normal stop.
+func (s *server) loadFirst(ctx context.Context) error {
+	start := time.Now()
+	changes, err := s.app.load(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	s.log.Info("faqbot ready", s.parts(changes, time.Since(start))...)
+	return nil
+}
+
+// shutdown stops accepting, lets in-flight requests finish, waits for
+// background work and runs the closers, all within s.grace.
+func (s *server) shutdown(srv *http.Server, cancelRequests context.CancelFunc) error {
+	s.stopping.Store(true)
+	ctx, cancel := context.WithTimeout(context.Background(), s.grace)
+	defer cancel()
+	var errs []error
+	if err := srv.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("drain requests: %w", err))
+		srv.Close()
+	}
+	cancelRequests()
+	if err := s.bg.Wait(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("drain background work: %w", err))
+	}
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		if err := s.closers[i](ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		s.log.Error("shutdown was not clean", "err", err)
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+// routes mounts every endpoint the configuration enables.
+func (s *server) routes(ctx context.Context) (http.Handler, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.app.metrics.Handler())
+	web.NewChat(s.asker, web.ChatOptions{Logger: s.log}).Register(mux)
+	web.NewAdmin(s.app.cfg.AdminToken, s.app.refresh, s.servingVersion, s.log).Register(mux)
+	if err := s.mountAdapters(ctx, mux); err != nil {
+		return nil, err
+	}
+	return httpserver.Chain(mux,
+		httpserver.LogRequests(s.log, httpserver.LogOptions{Quiet: isProbe, Observe: s.app.metrics.HTTPRequest}),
+		httpserver.Recover(s.log),
+		httpserver.LimitBody(maxRequestBytes),
+	), nil
+}
+
+// mountAdapters is where the chat platforms plug in; it runs before the
+// server accepts connections, and an error stops the start as a
+// configuration error. An adapter:
+//
+//   - mounts its routes on mux: POST /slack/events, POST /slack/commands,
+//     POST /slack/interactions when SLACK_SIGNING_SECRET is set (bot/slack
+//     App.Handler or its Serve* methods); POST /teams/messages when
+//     TEAMS_WEBHOOK_SECRET is set (bot/teams NewHandler);
+//   - answers through s.asker (the bot, counted in metrics), refreshes
+//     through s.app.refresh, reports failed API calls with
+//     s.app.metrics.PlatformAPIError and wraps escalators with
+//     metrics.NewEscalator;
+//   - runs long-lived intake with s.bg.Go, stopping when ctx ends (ctx is
+//     cancelled when shutdown starts): Socket Mode when SLACK_APP_TOKEN is
+//     set, e.g. s.bg.Go(func(context.Context) { err := app.Run(ctx) ... });
+//   - registers what must finish last with s.onShutdown, e.g. the Slack
+//     App's Close, which waits for answers still being posted and flushes
+//     its records.
+func (s *server) mountAdapters(ctx context.Context, mux *http.ServeMux) error {
+	cfg := s.app.cfg
+	if cfg.SlackBotToken != "" {
+		s.log.Warn("SLACK_BOT_TOKEN is set but this build does not mount the Slack adapter yet")
+	}
+	if len(cfg.TeamsWebhookSecret) > 0 {
+		s.log.Warn("TEAMS_WEBHOOK_SECRET is set but this build does not mount the Teams adapter yet")
+	}
+	return nil
+}
+
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
+	httpserver.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
+	switch v := s.servingVersion(); {
+	case s.stopping.Load():
+		httpserver.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "shutting down"})
+	case v == "":
+		httpserver.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "loading the index"})
+	default:
+		httpserver.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "corpus_version": v})
+	}
+}
+
+// servingVersion is the corpus version answers come from, "" before the
+// first index.
+func (s *server) servingVersion() string {
+	if c := s.app.corpus(); c != nil {
+		return c.Version
+	}
+	return ""
+}
+
+// isProbe marks requests that orchestrators and scrapers repeat all day;
+// their request logs go to debug level.
+func isProbe(r *http.Request) bool {
+	switch r.URL.Path {
+	case "/healthz", "/readyz", "/metrics":
+		return true
+	}
+	return false
+}
+
+// parts says which parts of faqbot are on, for the start-up log line. It
+// names features and models, never tokens, secrets or webhook URLs.
+func (s *server) parts(changes corpus.Changes, took time.Duration) []any {
+	cfg := s.app.cfg
+	slackMode := "off"
+	switch {
+	case cfg.SlackBotToken != "" && cfg.SlackAppToken != "":
+		slackMode = "socket mode"
+	case cfg.SlackBotToken != "":
+		slackMode = "events over HTTP"
+	}
+	teams := "off"
+	if len(cfg.TeamsWebhookSecret) > 0 {
+		teams = "outgoing webhook"
+	}
+	var escalations []string
+	if cfg.SlackBotToken != "" && cfg.SlackEscalationChannel != "" {
+		escalations = append(escalations, "slack channel "+cfg.SlackEscalationChannel)
+	}
+	if cfg.TeamsEscalationURL != "" {
+		escalations = append(escalations, "teams workflow")
+	}
+	answers := "offline (extractive)"
+	if s.app.llm != nil {
+		answers = "model " + cfg.ChatModel + " at " + endpointHost(cfg)
+	}
+	admin := "off"
+	if cfg.AdminToken != "" {
+		admin = "on"
+	}
+	attrs := []any{
+		"slack", slackMode,
+		"teams", teams,
+		"escalations", orNone(strings.Join(escalations, ", ")),
+		"answers", answers,
+		"embeddings", s.app.embedder.Name(),
+		"admin_refresh", admin,
+	}
+	if c := s.app.corpus(); c != nil {
+		attrs = append(attrs,
+			"corpus_version", c.Version,
+			"corpus_source", redactURL(c.Source),
+			"sections", len(c.Sections()),
+		)
+	}
+	return append(attrs, "changes", changes.Summary(), "index_build", took.Round(time.Millisecond).String())
+}
+
+// endpointHost names the model server without its path or credentials.
+func endpointHost(cfg config) string {
+	switch {
+	case cfg.AzureEndpoint != "":
+		return "azure " + redactURL(cfg.AzureEndpoint)
+	case cfg.OpenAIBaseURL != "":
+		return redactURL(cfg.OpenAIBaseURL)
+	}
+	return "api.openai.com"
+}
+
+// redactURL drops the user info and query of a URL, where credentials
+// hide; other sources pass through.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return s
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// serverLogger writes JSON lines for log collectors, or text when a person
+// watches a terminal.
+func serverLogger(w io.Writer, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if isTerminal(w) {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/sashabaranov/go-openai"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/llm"
 	"github.com/faqbot/faqbot/corpus"
+	"github.com/faqbot/faqbot/internal/metrics"
 	"github.com/faqbot/faqbot/internal/retry"
 	"github.com/faqbot/faqbot/retrieval"
 )
@@ -26,6 +28,12 @@ type app struct {
 	store     *retrieval.Store
 	bot       *bot.Bot
 	refresher *bot.Refresher
+
+	metrics *metrics.Metrics
+	// asker and refresh are the bot and the refresher, counted in metrics:
+	// what transports and admin commands use.
+	asker   *metrics.Asker
+	refresh *metrics.Refresher
 }
 
 // appOptions say what a command needs persisted.
@@ -36,9 +44,9 @@ type appOptions struct {
 }
 
 func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
-	a := &app{cfg: cfg, log: log}
+	a := &app{cfg: cfg, log: log, metrics: metrics.New()}
 	if cfg.llmConfigured() {
-		a.llm = newOpenAIClient(cfg, log)
+		a.llm = newOpenAIClient(cfg, log, a.metrics)
 	}
 	cache := retrieval.NewMemoryCache()
 	if cfg.Embeddings == "openai" {
@@ -57,11 +65,20 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 		storeOpts.ManifestPath = filepath.Join(cfg.DataDir, "index.json")
 	}
 	a.store = retrieval.NewStore(a.embedder, storeOpts)
-	a.bot = bot.New(a.store, bot.Options{Contact: cfg.Contact, Logger: log})
+	botOpts := bot.Options{Contact: cfg.Contact, Logger: log}
+	if a.llm != nil {
+		botOpts.Writer = llm.New(a.llm, llm.Options{Model: cfg.ChatModel, Timeout: cfg.LLMTimeout})
+	}
+	a.bot = bot.New(a.store, botOpts)
 	a.refresher = &bot.Refresher{
 		Corpus: corpus.Loader{HTTPClient: &http.Client{Timeout: 30 * time.Second}},
 		Index:  a.store,
 		Source: cfg.Corpus,
+	}
+	a.asker = metrics.NewAsker(a.bot, a.metrics)
+	a.refresh = metrics.NewRefresher(a.refresher, a.metrics)
+	if err := a.metrics.TrackCorpus(a.corpus); err != nil {
+		return nil, fmt.Errorf("register corpus metrics: %w", err)
 	}
 	return a, nil
 }
@@ -69,17 +86,25 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 // load indexes the configured corpus. A corpus that cannot be read is a
 // configuration error.
 func (a *app) load(ctx context.Context) (corpus.Changes, error) {
-	changes, err := a.refresher.Refresh(ctx, "")
+	changes, err := a.refresh.Refresh(ctx, "")
 	if err != nil {
 		return changes, bad("FAQBOT_CORPUS", "%v", err)
 	}
 	return changes, nil
 }
 
+// corpus is the serving corpus, nil before the first load.
+func (a *app) corpus() *corpus.Corpus {
+	if ix := a.store.Current(); ix != nil {
+		return ix.Corpus()
+	}
+	return nil
+}
+
 // newOpenAIClient builds the one go-openai client that embeddings and
 // answers share: OpenAI, an OpenAI-compatible server, or Azure OpenAI, with
 // retries on 429 and 5xx.
-func newOpenAIClient(cfg config, log *slog.Logger) *openai.Client {
+func newOpenAIClient(cfg config, log *slog.Logger, m *metrics.Metrics) *openai.Client {
 	var oc openai.ClientConfig
 	if cfg.AzureEndpoint != "" {
 		oc = openai.DefaultAzureConfig(cfg.AzureKey, cfg.AzureEndpoint)
@@ -90,11 +115,12 @@ func newOpenAIClient(cfg config, log *slog.Logger) *openai.Client {
 			oc.BaseURL = cfg.OpenAIBaseURL
 		}
 	}
-	oc.HTTPClient = &http.Client{Transport: &retry.Transport{
+	// Metrics sit outside the retries: one call, however many attempts.
+	oc.HTTPClient = &http.Client{Transport: metrics.ModelTransport(&retry.Transport{
 		OnRetry: func(req *http.Request, attempt, status int, err error, wait time.Duration) {
 			log.Warn("retrying model API call", "path", req.URL.Path, "attempt", attempt, "status", status, "err", err, "wait", wait)
 		},
-	}}
+	}, m)}
 	return openai.NewClientWithConfig(oc)
 }
 
