@@ -14,9 +14,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/teams"
 	"github.com/faqbot/faqbot/bot/web"
 	"github.com/faqbot/faqbot/corpus"
 	"github.com/faqbot/faqbot/internal/httpserver"
+	"github.com/faqbot/faqbot/internal/metrics"
 )
 
 // shutdownTimeout bounds a graceful shutdown: in-flight answers, background
@@ -212,9 +215,31 @@ func (s *server) mountAdapters(ctx context.Context, mux *http.ServeMux) error {
 	if cfg.SlackBotToken != "" {
 		s.log.Warn("SLACK_BOT_TOKEN is set but this build does not mount the Slack adapter yet")
 	}
-	if len(cfg.TeamsWebhookSecret) > 0 {
-		s.log.Warn("TEAMS_WEBHOOK_SECRET is set but this build does not mount the Teams adapter yet")
+	return s.mountTeams(mux)
+}
+
+// mountTeams answers the Teams outgoing webhook when TEAMS_WEBHOOK_SECRET
+// is set, escalating to the Workflows webhook when one is configured.
+func (s *server) mountTeams(mux *http.ServeMux) error {
+	cfg := s.app.cfg
+	if len(cfg.TeamsWebhookSecret) == 0 {
+		return nil
 	}
+	var esc bot.Escalator // a nil interface, not a typed nil, when unset
+	if cfg.TeamsEscalationURL != "" {
+		e, err := teams.NewEscalator(cfg.TeamsEscalationURL, teams.EscalatorOptions{Logger: s.log})
+		if err != nil {
+			return bad("TEAMS_ESCALATION_WEBHOOK_URL", "%v", err)
+		}
+		esc = metrics.NewEscalator(e, "teams", s.app.metrics)
+	}
+	h, err := teams.NewHandler(cfg.TeamsWebhookSecret, s.asker, teams.Options{
+		Escalator: esc, Contact: cfg.Contact, Logger: s.log,
+	})
+	if err != nil {
+		return bad("TEAMS_WEBHOOK_SECRET", "%v", err)
+	}
+	mux.Handle("POST "+teams.Path, h)
 	return nil
 }
 
