@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
+	slackbot "github.com/faqbot/faqbot/bot/slack"
 	"github.com/faqbot/faqbot/bot/teams"
 	"github.com/faqbot/faqbot/bot/web"
 	"github.com/faqbot/faqbot/corpus"
@@ -211,11 +212,55 @@ func (s *server) routes(ctx context.Context) (http.Handler, error) {
 //     App's Close, which waits for answers still being posted and flushes
 //     its records.
 func (s *server) mountAdapters(ctx context.Context, mux *http.ServeMux) error {
-	cfg := s.app.cfg
-	if cfg.SlackBotToken != "" {
-		s.log.Warn("SLACK_BOT_TOKEN is set but this build does not mount the Slack adapter yet")
+	if err := s.mountSlack(ctx, mux); err != nil {
+		return err
 	}
 	return s.mountTeams(mux)
+}
+
+// mountSlack serves the Slack app when SLACK_BOT_TOKEN is set: over HTTP
+// with a signing secret, over Socket Mode with an app token, or both.
+func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
+	cfg := s.app.cfg
+	if cfg.SlackBotToken == "" {
+		return nil
+	}
+	m := s.app.metrics
+	app, err := slackbot.New(slackbot.Options{
+		BotToken:          cfg.SlackBotToken,
+		AppToken:          cfg.SlackAppToken,
+		SigningSecret:     cfg.SlackSigningSecret,
+		APIURL:            cfg.SlackAPIURL,
+		EscalationChannel: cfg.SlackEscalationChannel,
+		AdminUsers:        cfg.SlackAdminUsers,
+		Contact:           cfg.Contact,
+		DataDir:           cfg.DataDir,
+		Asker:             s.asker,
+		Refresher:         s.app.refresh,
+		Logger:            s.log,
+		OnAPIError:        func(method string, _ error) { m.PlatformAPIError("slack", method) },
+		OnEscalation: func(r bot.Reason, err error) {
+			if !errors.Is(err, slackbot.ErrNoEscalationChannel) {
+				m.Escalation("slack", string(r), err)
+			}
+		},
+	})
+	if err != nil {
+		return bad("SLACK_BOT_TOKEN", "%v", err)
+	}
+	if cfg.SlackSigningSecret != "" {
+		mux.Handle("/slack/", app.Handler())
+	}
+	if cfg.SlackAppToken != "" {
+		// ctx ends when shutdown starts, which closes the socket.
+		s.bg.Go(func(context.Context) {
+			if err := app.Run(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("slack socket mode stopped", "err", err)
+			}
+		})
+	}
+	s.onShutdown(app.Close)
+	return nil
 }
 
 // mountTeams answers the Teams outgoing webhook when TEAMS_WEBHOOK_SECRET

@@ -1,0 +1,140 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/faqbot/faqbot/bot"
+)
+
+// ErrNoEscalationChannel is returned by Escalate when no channel is
+// configured.
+var ErrNoEscalationChannel = errors.New("slack: no escalation channel configured")
+
+// handoff is an escalation as the Slack channel shows it.
+type handoff struct {
+	bot.Escalation
+	// Draft is the bot's answer in mrkdwn; made from Escalation.Answer when
+	// empty.
+	Draft string
+	// By is who clicked "Ask a human", when not the asker.
+	By string
+	// Where says where the question was asked when there is no link.
+	Where string
+}
+
+// Escalate posts e to the escalation channel, retrying Slack's transient
+// failures. It implements bot.Escalator.
+func (a *App) Escalate(ctx context.Context, e bot.Escalation) error {
+	return a.postEscalation(ctx, handoff{Escalation: e})
+}
+
+func (a *App) postEscalation(ctx context.Context, h handoff) error {
+	ch := a.opts.EscalationChannel
+	if ch == "" {
+		return ErrNoEscalationChannel
+	}
+	if _, err := a.post(ctx, ch, slack.MsgOptionText(escalationText(h), false), slack.MsgOptionDisableLinkUnfurl()); err != nil {
+		return fmt.Errorf("post escalation to %s: %w", ch, err)
+	}
+	return nil
+}
+
+// handOff escalates and returns the note that tells the asker what
+// happened. An escalation that cannot be posted is logged in full and
+// recorded in the data dir, never dropped.
+func (a *App) handOff(ctx context.Context, e bot.Escalation, where string) string {
+	note, _ := a.handOffDraft(ctx, handoff{Escalation: e, Where: where})
+	return note
+}
+
+// handOffDraft is handOff for a prepared handoff; it also reports whether
+// the escalation reached the channel.
+func (a *App) handOffDraft(ctx context.Context, h handoff) (note string, delivered bool) {
+	ch := a.opts.EscalationChannel
+	err := a.postEscalation(ctx, h)
+	if a.opts.OnEscalation != nil {
+		a.opts.OnEscalation(h.Reason, err)
+	}
+	if ch == "" {
+		a.log.Info("escalation with no channel to post to; pointed the asker to the contact", "reason", h.Reason, "asker", h.Question.Asker.ID)
+		return "A person needs to take this one. " + a.contactSentence(), false
+	}
+	if err == nil {
+		a.log.Info("escalated", "reason", h.Reason, "asker", h.Question.Asker.ID, "channel", ch)
+		return "🙋 I've passed this to the team in <#" + ch + ">. Someone will follow up here.", true
+	}
+	a.recordFailed(h, err)
+	return "⚠️ I couldn't reach the team just now. " + a.contactSentence(), false
+}
+
+func (a *App) contactSentence() string {
+	if a.opts.Contact == "" {
+		return "Please contact a person on your team directly."
+	}
+	return "Please contact " + escape(a.opts.Contact) + " directly."
+}
+
+// recordFailed logs a failed escalation with everything needed to redo it
+// and appends it to escalations-failed.jsonl.
+func (a *App) recordFailed(h handoff, err error) {
+	var urls []string
+	for _, c := range h.Answer.Citations {
+		urls = append(urls, c.URL)
+	}
+	a.log.Error("escalation not delivered: handle it by hand",
+		"err", err, "escalation_channel", a.opts.EscalationChannel,
+		"reason", h.Reason, "asker", h.Question.Asker.ID, "question", h.Question.Text,
+		"link", h.Link, "where", h.Where, "draft", h.draft(), "sources", urls,
+		"corpus_version", h.Answer.CorpusVersion)
+	rec := failedEscalation{
+		Time: time.Now().UTC(), Channel: a.opts.EscalationChannel, Error: err.Error(),
+		Asker: h.Question.Asker.ID, Question: h.Question.Text, Reason: h.Reason, Link: h.Link, Answer: h.Answer,
+	}
+	if rec.Answer.Text == "" {
+		rec.Answer.Text = h.Draft
+	}
+	if werr := a.failed.append(rec); werr != nil {
+		a.log.Error("cannot record failed escalation", "err", werr)
+	}
+}
+
+func (h handoff) draft() string {
+	if h.Draft != "" {
+		return h.Draft
+	}
+	return mrkdwn(h.Answer.Text, h.Answer.Citations)
+}
+
+// escalationText is the post in the escalation channel: who asked what,
+// where, why it needs people, and what the bot would have said.
+func escalationText(h handoff) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, ":rotating_light: *Escalation: %s*\n", reasonLabel(h.Reason))
+	if id := h.Question.Asker.ID; id != "" {
+		fmt.Fprintf(&b, "*Asked by:* <@%s>", id)
+		if h.By != "" && h.By != id {
+			fmt.Fprintf(&b, " · *escalated by* <@%s>", h.By)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "*Question:*\n%s\n", quote(escape(truncate(h.Question.Text, 2000))))
+	switch {
+	case h.Link != "":
+		fmt.Fprintf(&b, "*Conversation:* %s\n", link(h.Link, "open the thread"))
+	case h.Where != "":
+		fmt.Fprintf(&b, "*Conversation:* %s\n", h.Where)
+	}
+	if d := strings.TrimSpace(truncate(h.draft(), 6000)); d != "" {
+		fmt.Fprintf(&b, "*The bot's draft answer:*\n%s\n", quote(d))
+	}
+	if s := sources(h.Answer); s != "" {
+		b.WriteString(s + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,144 @@
+package slack
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/faqbot/faqbot/bot"
+)
+
+// Slack's limits: a section's text, a button's value, a message's text.
+const (
+	maxSectionText = 3000
+	maxButtonValue = 2000
+	maxMessageText = 39000
+)
+
+// feedbackBlockID names the buttons' actions block under an answer.
+const feedbackBlockID = "faqbot_feedback"
+
+// answerRef travels in the buttons' value: what an "Ask a human" click
+// needs to escalate the question later, without server-side state.
+type answerRef struct {
+	QuestionTS string `json:"qts,omitempty"`
+	Asker      string `json:"u,omitempty"`
+	Question   string `json:"q,omitempty"`
+	Version    string `json:"v,omitempty"`
+}
+
+// encode fits the reference into a button value, shortening the question
+// when it must.
+func (r answerRef) encode() string {
+	for limit := 1500; ; limit /= 2 {
+		r.Question = truncate(r.Question, limit)
+		b, _ := json.Marshal(r)
+		if len(b) <= maxButtonValue || limit < 16 {
+			return string(b)
+		}
+	}
+}
+
+func decodeRef(s string) answerRef {
+	var r answerRef
+	_ = json.Unmarshal([]byte(s), &r) // a bad value leaves an empty ref
+	return r
+}
+
+// reply is a message ready to post: blocks and the text Slack shows in
+// notifications and where blocks cannot be drawn.
+type reply struct {
+	text   string
+	blocks []slack.Block
+}
+
+func (r reply) options() []slack.MsgOption {
+	// Unfurled FAQ links would bury the answer under previews.
+	return []slack.MsgOption{slack.MsgOptionText(r.text, false), slack.MsgOptionBlocks(r.blocks...), slack.MsgOptionDisableLinkUnfurl()}
+}
+
+func (r reply) webhook(responseType string) *slack.WebhookMessage {
+	return &slack.WebhookMessage{Text: r.text, Blocks: &slack.Blocks{BlockSet: r.blocks}, ResponseType: responseType}
+}
+
+func section(text string) *slack.SectionBlock {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)
+}
+
+func contextBlock(text string) *slack.ContextBlock {
+	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false))
+}
+
+// answerReply formats an answer with its sources, the escalation note (how
+// the question was handed on, if it was) and the feedback buttons.
+func answerReply(ans bot.Answer, note string, ref answerRef) reply {
+	body := mrkdwn(ans.Text, ans.Citations)
+	src := sources(ans)
+	var blocks []slack.Block
+	for _, c := range chunks(body, maxSectionText) {
+		blocks = append(blocks, section(c))
+	}
+	text := body
+	if note != "" {
+		blocks = append(blocks, section(truncate(note, maxSectionText)))
+		text += "\n\n" + note
+	}
+	if src != "" {
+		for _, c := range chunks(src, maxSectionText) {
+			blocks = append(blocks, section(c))
+		}
+		text += "\n\n" + src
+	}
+	footer := "Answered from the FAQ"
+	if ans.Mode == bot.ModeLLM {
+		footer = "Written by a language model from the FAQ: check the sources"
+	}
+	if ans.CorpusVersion != "" {
+		footer += " · corpus " + escape(ans.CorpusVersion)
+	}
+	blocks = append(blocks, contextBlock(footer))
+	// An escalated answer is already with people: asking again adds
+	// nothing.
+	blocks = append(blocks, feedbackButtons(ref.encode(), !ans.Escalate))
+	return reply{text: truncate(text, maxMessageText), blocks: blocks}
+}
+
+func feedbackButtons(value string, askHuman bool) *slack.ActionBlock {
+	button := func(id, label string) slack.BlockElement {
+		return slack.NewButtonBlockElement(id, value, slack.NewTextBlockObject(slack.PlainTextType, label, true, false))
+	}
+	elems := []slack.BlockElement{button(actionHelpful, "👍 Helpful"), button(actionNotHelpful, "👎 Not helpful")}
+	if askHuman {
+		elems = append(elems, button(actionAskHuman, "🙋 Ask a human"))
+	}
+	return slack.NewActionBlock(feedbackBlockID, elems...)
+}
+
+// acknowledged rebuilds a clicked answer: the buttons give way to a note
+// saying what the click did; "Ask a human" stays until someone used it.
+func acknowledged(msg slack.Message, note, value string, askHuman bool) reply {
+	var blocks []slack.Block
+	for _, b := range msg.Blocks.BlockSet {
+		if b == nil || b.ID() == feedbackBlockID {
+			continue
+		}
+		if _, unknown := b.(*slack.UnknownBlock); unknown {
+			continue
+		}
+		blocks = append(blocks, b)
+	}
+	if len(blocks) == 0 && strings.TrimSpace(msg.Text) != "" {
+		blocks = append(blocks, section(truncate(msg.Text, maxSectionText)))
+	}
+	blocks = append(blocks, contextBlock(note))
+	if askHuman {
+		blocks = append(blocks, feedbackButtonsOnlyAsk(value))
+	}
+	return reply{text: truncate(msg.Text, maxMessageText), blocks: blocks}
+}
+
+func feedbackButtonsOnlyAsk(value string) *slack.ActionBlock {
+	return slack.NewActionBlock(feedbackBlockID,
+		slack.NewButtonBlockElement(actionAskHuman, value, slack.NewTextBlockObject(slack.PlainTextType, "🙋 Ask a human", true, false)))
+}

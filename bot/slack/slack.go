@@ -1,0 +1,257 @@
+// Package slack is faqbot's Slack app: it answers mentions and direct
+// messages in their thread with cited answers, takes slash commands and
+// button clicks, and hands questions that need people to an escalation
+// channel. Events arrive over HTTP (the Events API, signature-verified) or
+// over Socket Mode; both feed the same handlers.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/corpus"
+)
+
+// Asker answers questions (*bot.Bot in production).
+type Asker interface {
+	Ask(ctx context.Context, q bot.Question) (bot.Answer, error)
+}
+
+// Refresher reloads the corpus for /faq-refresh (*bot.Refresher in
+// production); source "" means the configured corpus.
+type Refresher interface {
+	Refresh(ctx context.Context, source string) (corpus.Changes, error)
+}
+
+// Options configure an App. BotToken, Asker and DataDir are required;
+// SigningSecret is required for the HTTP handlers.
+type Options struct {
+	// BotToken is the bot token (xoxb-…).
+	BotToken string
+	// AppToken is the app-level token (xapp-…) that Run needs for Socket
+	// Mode.
+	AppToken string
+	// SigningSecret verifies HTTP requests from Slack.
+	SigningSecret string
+	// APIURL points the Web API client elsewhere (a local fake); it must end
+	// in "/". Slack's own when empty.
+	APIURL string
+	// HTTPClient calls the Web API and response URLs; one with a 15 s
+	// timeout when nil. It must not retry by itself: the App does.
+	HTTPClient *http.Client
+	// EscalationChannel is the channel ID escalations are posted to; without
+	// one the asker is told to contact Contact.
+	EscalationChannel string
+	// AdminUsers are the user IDs allowed to run /faq-refresh.
+	AdminUsers []string
+	// Contact names who to turn to when no one can take an escalation, e.g.
+	// "your Microsoft account manager or partner".
+	Contact string
+	// DataDir holds feedback.jsonl and escalations-failed.jsonl.
+	DataDir   string
+	Asker     Asker
+	Refresher Refresher
+	Logger    *slog.Logger
+	// OnAPIError, when set, is told about every failed Slack call (Web API
+	// method or "response_url"), retried or not, for metrics.
+	OnAPIError func(method string, err error)
+	// OnEscalation, when set, is told about every escalation the app hands
+	// on: err is nil when it reached the channel, ErrNoEscalationChannel
+	// when there is none, else why posting failed.
+	OnEscalation func(reason bot.Reason, err error)
+}
+
+// App is the Slack app. It is safe for concurrent use.
+type App struct {
+	api        *slack.Client
+	httpClient *http.Client
+	opts       Options
+	admins     map[string]bool
+	log        *slog.Logger
+
+	seen      *seenSet
+	feedback  *journal
+	failed    *journal
+	escalated *escalatedSet
+
+	askMu sync.Mutex // one auth.test at a time
+	idMu  sync.Mutex
+	id    identity
+
+	// Background work outlives the request that started it; Close waits for
+	// it.
+	base    context.Context
+	cancel  context.CancelFunc
+	mu      sync.Mutex
+	closing bool
+	wg      sync.WaitGroup
+
+	retries    int
+	minBackoff time.Duration
+	maxWait    time.Duration
+	jobTimeout time.Duration
+}
+
+// Files in the data dir.
+const (
+	FeedbackFile          = "feedback.jsonl"
+	FailedEscalationsFile = "escalations-failed.jsonl"
+)
+
+// dedupeTTL is how long a delivered event is remembered: Slack retries an
+// unacknowledged event three times within about five minutes, and Socket
+// Mode redelivers sooner.
+const dedupeTTL = 15 * time.Minute
+
+// New returns an App. It makes no network calls.
+func New(opts Options) (*App, error) {
+	switch {
+	case opts.BotToken == "":
+		return nil, errors.New("slack: bot token is required")
+	case opts.Asker == nil:
+		return nil, errors.New("slack: asker is required")
+	case opts.DataDir == "":
+		return nil, errors.New("slack: data dir is required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("slack: create data dir: %w", err)
+	}
+	a := &App{
+		httpClient: opts.HTTPClient,
+		opts:       opts,
+		admins:     map[string]bool{},
+		log:        opts.Logger.With("transport", "slack"),
+		seen:       newSeenSet(dedupeTTL, 100_000, time.Now),
+		feedback:   &journal{path: filepath.Join(opts.DataDir, FeedbackFile)},
+		failed:     &journal{path: filepath.Join(opts.DataDir, FailedEscalationsFile)},
+		retries:    4,
+		minBackoff: 500 * time.Millisecond,
+		maxWait:    30 * time.Second,
+		jobTimeout: 3 * time.Minute,
+	}
+	for _, u := range opts.AdminUsers {
+		a.admins[u] = true
+	}
+	escalated, err := loadEscalated(a.feedback.path)
+	if err != nil {
+		return nil, fmt.Errorf("slack: read %s: %w", FeedbackFile, err)
+	}
+	a.escalated = escalated
+	clientOpts := []slack.Option{slack.OptionHTTPClient(opts.HTTPClient)}
+	if opts.APIURL != "" {
+		clientOpts = append(clientOpts, slack.OptionAPIURL(opts.APIURL))
+	}
+	if opts.AppToken != "" {
+		clientOpts = append(clientOpts, slack.OptionAppLevelToken(opts.AppToken))
+	}
+	a.api = slack.New(opts.BotToken, clientOpts...)
+	a.base, a.cancel = context.WithCancel(context.Background())
+	return a, nil
+}
+
+// spawn runs fn in the background unless the App is closing. Work gets its
+// own context: the request that started it ends at once.
+func (a *App) spawn(name string, fn func(ctx context.Context)) bool {
+	a.mu.Lock()
+	if a.closing {
+		a.mu.Unlock()
+		return false
+	}
+	a.wg.Add(1)
+	a.mu.Unlock()
+	go func() {
+		defer a.wg.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				a.log.Error("background work panicked", "work", name, "panic", r)
+			}
+		}()
+		ctx, cancel := context.WithTimeout(a.base, a.jobTimeout)
+		defer cancel()
+		fn(ctx)
+	}()
+	return true
+}
+
+// Close stops taking new work and waits for work in flight to finish, or
+// for ctx to end, when it cancels what is left.
+func (a *App) Close(ctx context.Context) error {
+	a.mu.Lock()
+	a.closing = true
+	a.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		a.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		a.cancel()
+		return nil
+	case <-ctx.Done():
+		a.cancel()
+		<-done
+		return fmt.Errorf("slack: close: %w", ctx.Err())
+	}
+}
+
+// Wait blocks until no background work is in flight. Tests and callers that
+// keep serving use it; Close also stops new work.
+func (a *App) Wait() { a.wg.Wait() }
+
+// identity is who the bot is in the workspace.
+type identity struct {
+	UserID string
+	BotID  string
+}
+
+// known returns who the bot is if self has found out, without asking.
+func (a *App) known() identity {
+	a.idMu.Lock()
+	defer a.idMu.Unlock()
+	return a.id
+}
+
+// self asks auth.test who the bot is, once; a failure is retried on the
+// next call. Only one call asks at a time, and known never waits for it.
+func (a *App) self(ctx context.Context) identity {
+	if id := a.known(); id.UserID != "" {
+		return id
+	}
+	a.askMu.Lock()
+	defer a.askMu.Unlock()
+	if id := a.known(); id.UserID != "" {
+		return id
+	}
+	var resp *slack.AuthTestResponse
+	err := a.call(ctx, "auth.test", func(ctx context.Context) error {
+		var err error
+		resp, err = a.api.AuthTestContext(ctx)
+		return err
+	})
+	if err != nil {
+		a.log.Warn("cannot tell the bot's own user ID", "err", err)
+		return identity{}
+	}
+	id := identity{UserID: resp.UserID, BotID: resp.BotID}
+	a.idMu.Lock()
+	a.id = id
+	a.idMu.Unlock()
+	return id
+}
