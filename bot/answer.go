@@ -53,6 +53,22 @@ const (
 	UserRequest         Reason = "user_request"
 )
 
+// Label says why a question went to people, in words for the team that
+// takes it over.
+func (r Reason) Label() string {
+	switch r {
+	case ExtensionRequest:
+		return "extension request"
+	case UnsupportedOutbound:
+		return "outbound marketing topic the bot can't help with"
+	case UserRequest:
+		return "asked for a person"
+	case NoEscalation:
+		return "needs a person"
+	}
+	return string(r)
+}
+
 // Mode says who wrote an answer's text.
 type Mode string
 

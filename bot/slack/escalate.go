@@ -115,7 +115,7 @@ func (h handoff) draft() string {
 // where, why it needs people, and what the bot would have said.
 func escalationText(h handoff) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, ":rotating_light: *Escalation: %s*\n", reasonLabel(h.Reason))
+	fmt.Fprintf(&b, ":rotating_light: *Escalation: %s*\n", h.Reason.Label())
 	if id := h.Question.Asker.ID; id != "" {
 		fmt.Fprintf(&b, "*Asked by:* <@%s>", id)
 		if h.By != "" && h.By != id {

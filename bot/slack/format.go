@@ -157,21 +157,6 @@ func quote(s string) string {
 	return "> " + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n> ")
 }
 
-// reasonLabel says why a question went to people, for the team.
-func reasonLabel(r bot.Reason) string {
-	switch r {
-	case bot.ExtensionRequest:
-		return "extension request"
-	case bot.UnsupportedOutbound:
-		return "outbound marketing topic the bot can't help with"
-	case bot.UserRequest:
-		return "asked for a human"
-	}
-	if r == "" {
-		return "needs a person"
-	}
-	return string(r)
-}
 
 var slackMarkup = regexp.MustCompile(`<([^<>|]+)(?:\|([^<>]*))?>`)
 

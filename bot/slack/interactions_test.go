@@ -121,7 +121,7 @@ func TestAskAHumanEscalatesOnceEvenIfClickedTwice(t *testing.T) {
 		t.Fatalf("want 1 escalation, got %d", len(esc))
 	}
 	text := esc[0].Form.Get("text")
-	for _, s := range []string{"asked for a human", "<@U123>", "escalated by* <@U555>", "segments?", "Export the segment", "/archives/C1/p1700000011000001|open the thread>"} {
+	for _, s := range []string{"asked for a person", "<@U123>", "escalated by* <@U555>", "segments?", "Export the segment", "/archives/C1/p1700000011000001|open the thread>"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("escalation lacks %q:\n%s", s, text)
 		}

@@ -70,7 +70,7 @@ const (
 func escalationCard(e bot.Escalation) cardMessage {
 	reason := reasonOf(e)
 	body := []element{
-		{Type: "TextBlock", Text: "Question for the team: " + reasonLabel(reason), Size: "Medium", Weight: "Bolder", Wrap: true},
+		{Type: "TextBlock", Text: "Question for the team: " + reason.Label(), Size: "Medium", Weight: "Bolder", Wrap: true},
 		{Type: "FactSet", Facts: facts(e, reason)},
 		{Type: "TextBlock", Text: "Question", Weight: "Bolder", Separator: true},
 		{Type: "TextBlock", Text: e.Question.Text, Wrap: true},
@@ -112,7 +112,7 @@ func escalationCard(e bot.Escalation) cardMessage {
 func facts(e bot.Escalation, reason bot.Reason) []fact {
 	fs := []fact{
 		{Title: "Asked by", Value: askerLabel(e.Question.Asker)},
-		{Title: "Reason", Value: fmt.Sprintf("%s (%s)", reasonLabel(reason), reason)},
+		{Title: "Reason", Value: fmt.Sprintf("%s (%s)", reason.Label(), reason)},
 	}
 	if e.Question.Transport != "" {
 		fs = append(fs, fact{Title: "Asked in", Value: transportLabel(e.Question.Transport)})
@@ -135,17 +135,6 @@ func reasonOf(e bot.Escalation) bot.Reason {
 	return e.Answer.EscalationReason
 }
 
-func reasonLabel(r bot.Reason) string {
-	switch r {
-	case bot.ExtensionRequest:
-		return "extension request"
-	case bot.UnsupportedOutbound:
-		return "outbound marketing topic the bot can't help with"
-	case bot.UserRequest:
-		return "asked for a person"
-	}
-	return "needs a person"
-}
 
 func transportLabel(t string) string {
 	switch t {

@@ -16,7 +16,7 @@ func runAsk(ctx context.Context, args []string, std streams, getenv func(string)
 	var common commonFlags
 	fs := newFlagSet("ask", &common)
 	asJSON := fs.Bool("json", false, "print the answer object as JSON")
-	pos, err := parseInterleaved(fs, args)
+	cfg, pos, err := configure(fs, &common, args, getenv)
 	if err != nil {
 		return err
 	}
@@ -24,7 +24,7 @@ func runAsk(ctx context.Context, args []string, std streams, getenv func(string)
 		return &usageError{"ask: want a QUESTION, or - to read questions from standard input"}
 	}
 	question := strings.Join(pos, " ")
-	a, err := cliApp(ctx, common, std, getenv, appOptions{})
+	a, err := cliApp(ctx, cfg, std, appOptions{})
 	if err != nil {
 		return err
 	}
@@ -66,15 +66,7 @@ func runAsk(ctx context.Context, args []string, std streams, getenv func(string)
 
 // cliApp wires and loads faqbot for a one-shot command; logs go to stderr
 // and only warnings and errors show.
-func cliApp(ctx context.Context, common commonFlags, std streams, getenv func(string) string, opts appOptions) (*app, error) {
-	env, err := environment(getenv)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := loadConfig(env, common.corpus, common.dataDir)
-	if err != nil {
-		return nil, err
-	}
+func cliApp(ctx context.Context, cfg config, std streams, opts appOptions) (*app, error) {
 	a, err := newApp(cfg, cliLogger(std, cfg), opts)
 	if err != nil {
 		return nil, err

@@ -89,7 +89,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"ask", "--nope", "x"}, "flag provided but not defined"},
 		{[]string{"eval"}, "want one FILE.tsv"},
 		{[]string{"eval", "/nonexistent/q.tsv"}, "/nonexistent/q.tsv"},
-		{[]string{"ask", "--corpus", "/nonexistent/faq.md", "hi"}, "FAQBOT_CORPUS"},
+		{[]string{"ask", "--corpus", "/nonexistent/faq.md", "hi"}, "--corpus: "},
 	}
 	for _, tt := range tests {
 		code, _, errOut := runCLI(t, map[string]string{}, "", tt.args...)

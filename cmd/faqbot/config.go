@@ -16,7 +16,10 @@ import (
 
 // config is every setting faqbot reads, parsed and validated once at start.
 type config struct {
-	Corpus     string
+	Corpus string
+	// CorpusFrom names where Corpus was set ("--corpus" or FAQBOT_CORPUS),
+	// for errors about it.
+	CorpusFrom string
 	DataDir    string
 	Addr       string
 	AdminToken string
@@ -106,6 +109,10 @@ func loadConfig(env func(string) string, corpus, dataDir string) (config, error)
 		SlackAPIURL:            env("SLACK_API_URL"),
 		SlackEscalationChannel: env("SLACK_ESCALATION_CHANNEL"),
 		TeamsEscalationURL:     env("TEAMS_ESCALATION_WEBHOOK_URL"),
+	}
+	c.CorpusFrom = "FAQBOT_CORPUS"
+	if corpus != "" {
+		c.CorpusFrom = "--corpus"
 	}
 	for _, u := range strings.Split(env("SLACK_ADMIN_USERS"), ",") {
 		if u = strings.TrimSpace(u); u != "" {

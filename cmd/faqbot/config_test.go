@@ -45,7 +45,7 @@ func TestServeConfigErrors(t *testing.T) {
 		{"Teams escalation URL not a URL", map[string]string{"TEAMS_ESCALATION_WEBHOOK_URL": "teams-channel"}, nil, "TEAMS_ESCALATION_WEBHOOK_URL"},
 		{"unreadable corpus", map[string]string{"FAQBOT_CORPUS": filepath.Join(t.TempDir(), "missing.md")}, nil, "FAQBOT_CORPUS"},
 		{"corpus without FAQ sections", map[string]string{"FAQBOT_CORPUS": notFAQ}, nil, "FAQBOT_CORPUS"},
-		{"--corpus flag unreadable", nil, []string{"--corpus", filepath.Join(t.TempDir(), "missing.md")}, "FAQBOT_CORPUS"},
+		{"--corpus flag unreadable", nil, []string{"--corpus", filepath.Join(t.TempDir(), "missing.md")}, "--corpus"},
 		{"unknown embeddings", map[string]string{"FAQBOT_EMBEDDINGS": "bert"}, nil, "FAQBOT_EMBEDDINGS"},
 		{"openai embeddings without a server", map[string]string{"FAQBOT_EMBEDDINGS": "openai"}, nil, "FAQBOT_EMBEDDINGS"},
 		{"base URL not http", map[string]string{"OPENAI_BASE_URL": "localhost:11434/v1", "OPENAI_API_KEY": "sk-SECRET-key"}, nil, "OPENAI_BASE_URL"},

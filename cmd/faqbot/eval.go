@@ -13,7 +13,7 @@ func runEval(ctx context.Context, args []string, std streams, getenv func(string
 	var common commonFlags
 	fs := newFlagSet("eval", &common)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pos, err := parseInterleaved(fs, args)
+	cfg, pos, err := configure(fs, &common, args, getenv)
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func runEval(ctx context.Context, args []string, std streams, getenv func(string
 	if err != nil {
 		return &configError{name: pos[0], msg: err.Error()}
 	}
-	a, err := cliApp(ctx, common, std, getenv, appOptions{})
+	a, err := cliApp(ctx, cfg, std, appOptions{})
 	if err != nil {
 		return err
 	}

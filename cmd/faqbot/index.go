@@ -8,20 +8,12 @@ import (
 func runIndex(ctx context.Context, args []string, std streams, getenv func(string) string) error {
 	var common commonFlags
 	fs := newFlagSet("index", &common)
-	pos, err := parseInterleaved(fs, args)
+	cfg, pos, err := configure(fs, &common, args, getenv)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 0 {
 		return &usageError{"index: takes no arguments (use --corpus to choose the corpus)"}
-	}
-	env, err := environment(getenv)
-	if err != nil {
-		return err
-	}
-	cfg, err := loadConfig(env, common.corpus, common.dataDir)
-	if err != nil {
-		return err
 	}
 	a, err := newApp(cfg, cliLogger(std, cfg), appOptions{manifest: true})
 	if err != nil {

@@ -113,6 +113,22 @@ func newFlagSet(name string, common *commonFlags) *flag.FlagSet {
 	return fs
 }
 
+// configure parses a command's flags and reads the configuration from the
+// environment and .env, with the common flags' overrides. It returns the
+// positional arguments for the command to check.
+func configure(fs *flag.FlagSet, common *commonFlags, args []string, getenv func(string) string) (config, []string, error) {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return config{}, nil, err
+	}
+	env, err := environment(getenv)
+	if err != nil {
+		return config{}, nil, err
+	}
+	cfg, err := loadConfig(env, common.corpus, common.dataDir)
+	return cfg, pos, err
+}
+
 // parseInterleaved parses flags that may come before or after positional
 // arguments ("ask 'question' --json" as well as "ask --json 'question'").
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {

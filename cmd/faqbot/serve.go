@@ -34,20 +34,12 @@ const maxRequestBytes = 1 << 20
 func runServe(ctx context.Context, args []string, std streams, getenv func(string) string) error {
 	var common commonFlags
 	fs := newFlagSet("serve", &common)
-	pos, err := parseInterleaved(fs, args)
+	cfg, pos, err := configure(fs, &common, args, getenv)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 0 {
 		return &usageError{"serve: takes no arguments (configure it with environment variables)"}
-	}
-	env, err := environment(getenv)
-	if err != nil {
-		return err
-	}
-	cfg, err := loadConfig(env, common.corpus, common.dataDir)
-	if err != nil {
-		return err
 	}
 	log := serverLogger(std.err, cfg.LogLevel)
 	a, err := newApp(cfg, log, appOptions{manifest: true})

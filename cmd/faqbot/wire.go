@@ -88,7 +88,7 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 func (a *app) load(ctx context.Context) (corpus.Changes, error) {
 	changes, err := a.refresh.Refresh(ctx, "")
 	if err != nil {
-		return changes, bad("FAQBOT_CORPUS", "%v", err)
+		return changes, bad(a.cfg.CorpusFrom, "%v", err)
 	}
 	return changes, nil
 }
