@@ -261,27 +261,33 @@ func (ix *Index) fuse(cands map[int32]*candidate, q []queryTerm, k int, temporal
 	}
 	results := make([]Result, len(ranked))
 	for i, c := range ranked {
-		r := Result{
-			Section:  ix.sections[c.section],
-			Score:    score[c],
-			Lexical:  c.lexical,
-			Dense:    c.dense,
-			Coverage: ix.coverage(q, c.section),
-		}
-		r.Confidence = confidence(r.Coverage, c.dense, ix.collection != nil)
-		for p, h := range c.hits {
-			r.Passages = append(r.Passages, Hit{Passage: ix.passages[p], Score: blend(h[0], h[1])})
-		}
-		sort.Slice(r.Passages, func(a, b int) bool {
-			pa, pb := r.Passages[a], r.Passages[b]
-			if pa.Score != pb.Score {
-				return pa.Score > pb.Score
-			}
-			return pa.Passage.Index < pb.Passage.Index
-		})
-		results[i] = r
+		results[i] = ix.result(c, score[c], q, blend)
 	}
 	return results
+}
+
+// result describes one ranked section with its matching passages, best
+// first.
+func (ix *Index) result(c *candidate, score float64, q []queryTerm, blend func(lex, dense float64) float64) Result {
+	r := Result{
+		Section:  ix.sections[c.section],
+		Score:    score,
+		Lexical:  c.lexical,
+		Dense:    c.dense,
+		Coverage: ix.coverage(q, c.section),
+	}
+	r.Confidence = confidence(r.Coverage, c.dense, ix.collection != nil)
+	for p, h := range c.hits {
+		r.Passages = append(r.Passages, Hit{Passage: ix.passages[p], Score: blend(h[0], h[1])})
+	}
+	sort.Slice(r.Passages, func(a, b int) bool {
+		pa, pb := r.Passages[a], r.Passages[b]
+		if pa.Score != pb.Score {
+			return pa.Score > pb.Score
+		}
+		return pa.Passage.Index < pb.Passage.Index
+	})
+	return r
 }
 
 func (ix *Index) anyDated(c *candidate) bool {

@@ -14,13 +14,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/faqbot/faqbot/bot"
-	slackbot "github.com/faqbot/faqbot/bot/slack"
-	"github.com/faqbot/faqbot/bot/teams"
 	"github.com/faqbot/faqbot/bot/web"
 	"github.com/faqbot/faqbot/corpus"
 	"github.com/faqbot/faqbot/internal/httpserver"
-	"github.com/faqbot/faqbot/internal/metrics"
 )
 
 // shutdownTimeout bounds a graceful shutdown: in-flight answers, background
@@ -183,101 +179,6 @@ func (s *server) routes(ctx context.Context) (http.Handler, error) {
 		httpserver.Recover(s.log),
 		httpserver.LimitBody(maxRequestBytes),
 	), nil
-}
-
-// mountAdapters is where the chat platforms plug in; it runs before the
-// server accepts connections, and an error stops the start as a
-// configuration error. An adapter:
-//
-//   - mounts its routes on mux: POST /slack/events, POST /slack/commands,
-//     POST /slack/interactions when SLACK_SIGNING_SECRET is set (bot/slack
-//     App.Handler or its Serve* methods); POST /teams/messages when
-//     TEAMS_WEBHOOK_SECRET is set (bot/teams NewHandler);
-//   - answers through s.asker (the bot, counted in metrics), refreshes
-//     through s.app.refresh, reports failed API calls with
-//     s.app.metrics.PlatformAPIError and wraps escalators with
-//     metrics.NewEscalator;
-//   - runs long-lived intake with s.bg.Go, stopping when ctx ends (ctx is
-//     cancelled when shutdown starts): Socket Mode when SLACK_APP_TOKEN is
-//     set, e.g. s.bg.Go(func(context.Context) { err := app.Run(ctx) ... });
-//   - registers what must finish last with s.onShutdown, e.g. the Slack
-//     App's Close, which waits for answers still being posted and flushes
-//     its records.
-func (s *server) mountAdapters(ctx context.Context, mux *http.ServeMux) error {
-	if err := s.mountSlack(ctx, mux); err != nil {
-		return err
-	}
-	return s.mountTeams(mux)
-}
-
-// mountSlack serves the Slack app when SLACK_BOT_TOKEN is set: over HTTP
-// with a signing secret, over Socket Mode with an app token, or both.
-func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
-	cfg := s.app.cfg
-	if cfg.SlackBotToken == "" {
-		return nil
-	}
-	m := s.app.metrics
-	app, err := slackbot.New(slackbot.Options{
-		BotToken:          cfg.SlackBotToken,
-		AppToken:          cfg.SlackAppToken,
-		SigningSecret:     cfg.SlackSigningSecret,
-		APIURL:            cfg.SlackAPIURL,
-		EscalationChannel: cfg.SlackEscalationChannel,
-		AdminUsers:        cfg.SlackAdminUsers,
-		Contact:           cfg.Contact,
-		DataDir:           cfg.DataDir,
-		Asker:             s.asker,
-		Refresher:         s.app.refresh,
-		Logger:            s.log,
-		OnAPIError:        func(method string, _ error) { m.PlatformAPIError("slack", method) },
-		OnEscalation: func(r bot.Reason, err error) {
-			if !errors.Is(err, slackbot.ErrNoEscalationChannel) {
-				m.Escalation("slack", string(r), err)
-			}
-		},
-	})
-	if err != nil {
-		return bad("SLACK_BOT_TOKEN", "%v", err)
-	}
-	if cfg.SlackSigningSecret != "" {
-		mux.Handle("/slack/", app.Handler())
-	}
-	if cfg.SlackAppToken != "" {
-		// ctx ends when shutdown starts, which closes the socket.
-		s.bg.Go(func(context.Context) {
-			if err := app.Run(ctx); err != nil && ctx.Err() == nil {
-				s.log.Error("slack socket mode stopped", "err", err)
-			}
-		})
-	}
-	s.onShutdown(app.Close)
-	return nil
-}
-
-// mountTeams answers the Teams outgoing webhook when TEAMS_WEBHOOK_SECRET
-// is set, escalating to the Workflows webhook when one is configured.
-func (s *server) mountTeams(mux *http.ServeMux) error {
-	cfg := s.app.cfg
-	if len(cfg.TeamsWebhookSecret) == 0 {
-		return nil
-	}
-	var esc bot.Escalator // a nil interface, not a typed nil, when unset
-	if cfg.TeamsEscalationURL != "" {
-		e, err := teams.NewEscalator(cfg.TeamsEscalationURL, teams.EscalatorOptions{Logger: s.log})
-		if err != nil {
-			return bad("TEAMS_ESCALATION_WEBHOOK_URL", "%v", err)
-		}
-		esc = metrics.NewEscalator(e, "teams", s.app.metrics)
-	}
-	h, err := teams.NewHandler(cfg.TeamsWebhookSecret, s.asker, teams.Options{
-		Escalator: esc, Contact: cfg.Contact, Logger: s.log,
-	})
-	if err != nil {
-		return bad("TEAMS_WEBHOOK_SECRET", "%v", err)
-	}
-	mux.Handle("POST "+teams.Path, h)
-	return nil
 }
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
