@@ -30,6 +30,7 @@ type Metrics struct {
 	answerSeconds *prometheus.HistogramVec
 	llmCalls      prometheus.Counter
 	llmFailures   prometheus.Counter
+	llmFallbacks  *prometheus.CounterVec
 	embedCalls    prometheus.Counter
 	embedFailures prometheus.Counter
 	platformErrs  *prometheus.CounterVec
@@ -65,6 +66,10 @@ func New() *Metrics {
 			Name: "faqbot_llm_failures_total",
 			Help: "Chat completion requests that failed (after retries).",
 		}),
+		llmFallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "faqbot_llm_fallbacks_total",
+			Help: "Model answers (or follow-up rewrites) not used, by reason (error, timeout, no_time, unverified, condense); the extractive answer was given instead.",
+		}, []string{"reason"}),
 		embedCalls: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "faqbot_embedding_calls_total",
 			Help: "Embedding requests to the model API (after retries).",
@@ -99,12 +104,16 @@ func New() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.questions, m.answerSeconds,
-		m.llmCalls, m.llmFailures, m.embedCalls, m.embedFailures,
+		m.llmCalls, m.llmFailures, m.llmFallbacks, m.embedCalls, m.embedFailures,
 		m.platformErrs, m.escalations, m.refreshes,
 		m.httpRequests, m.httpSeconds,
 	)
 	return m
 }
+
+// ModelFallback counts a model answer the bot did not use
+// (bot.Options.OnModelFallback).
+func (m *Metrics) ModelFallback(reason string) { m.llmFallbacks.WithLabelValues(reason).Inc() }
 
 // Registry is where extra collectors go (an adapter's own, say).
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }

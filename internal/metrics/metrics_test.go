@@ -179,3 +179,13 @@ func TestNilMetricsRecordNothing(t *testing.T) {
 	m.Refresh(nil)
 	m.HTTPRequest("/", 200, 0)
 }
+
+func TestModelFallbacksAreCountedByReason(t *testing.T) {
+	m := New()
+	m.ModelFallback("unverified")
+	m.ModelFallback("unverified")
+	m.ModelFallback("timeout")
+	wantLines(t, scrape(t, m),
+		`faqbot_llm_fallbacks_total{reason="unverified"} 2`,
+		`faqbot_llm_fallbacks_total{reason="timeout"} 1`)
+}
