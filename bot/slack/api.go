@@ -39,6 +39,15 @@ func (a *App) call(ctx context.Context, method string, fn func(ctx context.Conte
 	}
 }
 
+// once calls a Web API method a single time, reporting a failure.
+func (a *App) once(ctx context.Context, method string, fn func(ctx context.Context) error) error {
+	err := fn(ctx)
+	if err != nil && a.opts.OnAPIError != nil {
+		a.opts.OnAPIError(method, err)
+	}
+	return err
+}
+
 // retryAfter says whether err passes and how long to wait before trying
 // again.
 func (a *App) retryAfter(err error, attempt int) (time.Duration, bool) {
@@ -125,8 +134,11 @@ func (a *App) replies(ctx context.Context, channel, threadTS string) ([]slack.Me
 // nicety, so failures are only logged.
 const workingReaction = "eyes"
 
+// react and unreact show that the bot is working on a message. The signal
+// is decoration: one attempt each, so a rate-limited reactions API never
+// holds up the answer.
 func (a *App) react(ctx context.Context, channel, ts string) {
-	err := a.call(ctx, "reactions.add", func(ctx context.Context) error {
+	err := a.once(ctx, "reactions.add", func(ctx context.Context) error {
 		return a.api.AddReactionContext(ctx, workingReaction, slack.NewRefToMessage(channel, ts))
 	})
 	if err != nil {
@@ -135,7 +147,7 @@ func (a *App) react(ctx context.Context, channel, ts string) {
 }
 
 func (a *App) unreact(ctx context.Context, channel, ts string) {
-	err := a.call(ctx, "reactions.remove", func(ctx context.Context) error {
+	err := a.once(ctx, "reactions.remove", func(ctx context.Context) error {
 		return a.api.RemoveReactionContext(ctx, workingReaction, slack.NewRefToMessage(channel, ts))
 	})
 	if err != nil {

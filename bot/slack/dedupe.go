@@ -47,6 +47,13 @@ func (s *seenSet) first(key string) bool {
 	return true
 }
 
+// forget removes key, so that a later delivery counts as new.
+func (s *seenSet) forget(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.at, key)
+}
+
 func (s *seenSet) expire(now time.Time) {
 	for len(s.order) > 0 && now.Sub(s.order[0].at) >= s.ttl {
 		s.drop()

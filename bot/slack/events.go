@@ -47,31 +47,52 @@ func decodeEnvelope(body []byte) (envelope, error) {
 	return env, nil
 }
 
+// errBusy means an event was refused because the App is answering as many
+// questions as it may; the transport tells Slack to deliver it again.
+var errBusy = errors.New("too many questions in flight")
+
 // acceptEvent takes an event_callback: it drops redeliveries and events the
 // bot does not answer, and starts answering the rest in the background. It
-// returns at once so the transport can acknowledge within Slack's 3 s.
-func (a *App) acceptEvent(env envelope, retryNum string) {
-	if !a.seen.first("event:" + env.EventID) {
+// returns at once so the transport can acknowledge within Slack's 3 s, or
+// errBusy, having forgotten the event, so that Slack's next delivery of it
+// is answered.
+func (a *App) acceptEvent(env envelope, retryNum string) error {
+	eventKey := "event:" + env.EventID
+	if !a.seen.first(eventKey) {
 		a.log.Debug("dropped redelivered event", "event_id", env.EventID, "retry", retryNum)
-		return
+		return nil
 	}
 	var m message
 	if len(env.Event) == 0 || json.Unmarshal(env.Event, &m) != nil {
 		a.log.Debug("ignored event without a readable inner event", "event_id", env.EventID)
-		return
+		return nil
 	}
 	if !a.answers(m) {
-		return
+		return nil
 	}
 	// An app_mention and a message event for the same post, or a Socket
 	// Mode redelivery with a new envelope, must not get a second reply.
-	if !a.seen.first("msg:" + m.Channel + "/" + m.TS) {
+	msgKey := "msg:" + m.Channel + "/" + m.TS
+	if !a.seen.first(msgKey) {
 		a.log.Debug("dropped event for a message already taken", "channel", m.Channel, "ts", m.TS)
-		return
+		return nil
 	}
-	if !a.spawn("answer", func(ctx context.Context) { a.answerMessage(ctx, m) }) {
+	select {
+	case a.answering <- struct{}{}:
+	default:
+		a.seen.forget(eventKey)
+		a.seen.forget(msgKey)
+		a.log.Warn("busy: event refused for Slack to deliver again", "event_id", env.EventID, "in_flight", cap(a.answering))
+		return errBusy
+	}
+	if !a.spawn("answer", func(ctx context.Context) {
+		defer func() { <-a.answering }()
+		a.answerMessage(ctx, m)
+	}) {
+		<-a.answering
 		a.log.Warn("shutting down: event not answered", "channel", m.Channel, "ts", m.TS)
 	}
+	return nil
 }
 
 // answers says whether the bot replies to m: mentions in channels and

@@ -157,7 +157,6 @@ func quote(s string) string {
 	return "> " + strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n> ")
 }
 
-
 var slackMarkup = regexp.MustCompile(`<([^<>|]+)(?:\|([^<>]*))?>`)
 
 // plainText turns a user's Slack message into the question: links become

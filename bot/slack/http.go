@@ -83,7 +83,11 @@ func (a *App) ServeEvents(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]string{"challenge": env.Challenge})
 		return
 	case "event_callback":
-		a.acceptEvent(env, r.Header.Get("X-Slack-Retry-Num"))
+		if err := a.acceptEvent(env, r.Header.Get("X-Slack-Retry-Num")); err != nil {
+			// Slack retries an event that is not acknowledged with a 2xx.
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
 	}
 	w.WriteHeader(http.StatusOK)
 }

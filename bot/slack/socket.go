@@ -50,15 +50,16 @@ func (a *App) onSocketEvent(ctx context.Context, smc *socketmode.Client, evt soc
 	case socketmode.EventTypeInvalidAuth:
 		a.log.Error("socket mode: Slack refused the app token")
 	case socketmode.EventTypeEventsAPI:
-		a.ack(ctx, smc, evt.Request, nil)
 		env, err := decodeEnvelope(evt.Request.Payload)
 		if err != nil {
+			a.ack(ctx, smc, evt.Request, nil)
 			a.log.Warn("socket mode: malformed events_api payload", "err", err)
 			return
 		}
-		if env.Type == "event_callback" {
-			a.acceptEvent(env, fmt.Sprint(evt.Request.RetryAttempt))
+		if env.Type == "event_callback" && a.acceptEvent(env, fmt.Sprint(evt.Request.RetryAttempt)) != nil {
+			return // not acknowledged: Slack delivers it again
 		}
+		a.ack(ctx, smc, evt.Request, nil)
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)
 		if !ok {

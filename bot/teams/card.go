@@ -135,7 +135,6 @@ func reasonOf(e bot.Escalation) bot.Reason {
 	return e.Answer.EscalationReason
 }
 
-
 func transportLabel(t string) string {
 	switch t {
 	case "teams":
