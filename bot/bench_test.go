@@ -2,11 +2,17 @@ package bot_test
 
 import (
 	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/faqbot/faqbot/bot"
 )
 
+// BenchmarkAskOffline answers FAQ questions end to end without a model
+// (retrieval, policy, extractive answer, citations). Besides the mean it
+// reports the median and 99th percentile of single calls, which is what
+// the 1 ms bar is about.
 func BenchmarkAskOffline(b *testing.B) {
 	bt := bot.New(faqStore(b), bot.Options{})
 	questions := []string{
@@ -16,12 +22,18 @@ func BenchmarkAskOffline(b *testing.B) {
 		"is the email designer different in RTJ",
 		"What is the capital of France?",
 	}
+	var took []time.Duration
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
+		start := time.Now()
 		if _, err := bt.Ask(context.Background(), bot.Question{Text: questions[i%len(questions)]}); err != nil {
 			b.Fatal(err)
 		}
+		took = append(took, time.Since(start))
 		i++
 	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Nanoseconds()), "p50-ns")
+	b.ReportMetric(float64(took[len(took)*99/100].Nanoseconds()), "p99-ns")
 }

@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/faqbot/faqbot/corpus"
 )
@@ -88,12 +93,15 @@ func scaleIndex(b *testing.B, n int, e Embedder) *Index {
 
 // BenchmarkScale compares faqbot's full search (question embedding, lexical
 // ranking, fusion, aggregation) with chromem-go's QueryEmbedding alone on the
-// same vectors, asking both for the same number of nearest passages.
+// same vectors, asking both for the same number of nearest passages
+// (compare them with benchstat -col /impl). flat is
+// a plain exhaustive scan over the same vectors held as one matrix: what the
+// dense side could cost without chromem-go's per-document overhead.
 func BenchmarkScale(b *testing.B) {
 	for _, n := range []int{1000, 10000, 100000} {
 		for _, e := range []Embedder{NewLocalEmbedder(0), randomEmbedder{dim: 1536}} {
-			name := fmt.Sprintf("passages=%d/%s", n, e.Name())
-			b.Run(name+"/faqbot", func(b *testing.B) {
+			name := fmt.Sprintf("passages=%d/embedder=%s", n, e.Name())
+			b.Run(name+"/impl=faqbot", func(b *testing.B) {
 				ix := scaleIndex(b, n, e)
 				b.ReportAllocs()
 				i := 0
@@ -104,7 +112,7 @@ func BenchmarkScale(b *testing.B) {
 					i++
 				}
 			})
-			b.Run(name+"/chromem", func(b *testing.B) {
+			b.Run(name+"/impl=chromem", func(b *testing.B) {
 				ix := scaleIndex(b, n, e)
 				vecs, _ := e.Embed(context.Background(), benchQuestions)
 				b.ReportAllocs()
@@ -116,8 +124,152 @@ func BenchmarkScale(b *testing.B) {
 					i++
 				}
 			})
+			b.Run(name+"/impl=flat", func(b *testing.B) {
+				f := flatVectors(b, scaleIndex(b, n, e))
+				vecs, _ := e.Embed(context.Background(), benchQuestions)
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					if got := f.nearest(vecs[i%len(vecs)], depth(3, n)); len(got) != depth(3, n) {
+						b.Fatalf("flat scan found %d passages", len(got))
+					}
+					i++
+				}
+			})
 		}
 	}
+}
+
+// flatIndex holds an index's vectors as one row-major matrix.
+type flatIndex struct {
+	dim  int
+	rows []float32
+}
+
+var flatIndexes sync.Map // *Index -> *flatIndex
+
+func flatVectors(b *testing.B, ix *Index) *flatIndex {
+	if f, ok := flatIndexes.Load(ix); ok {
+		return f.(*flatIndex)
+	}
+	f := &flatIndex{}
+	for i := range ix.Len() {
+		doc, err := ix.collection.GetByID(context.Background(), strconv.Itoa(i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.dim = len(doc.Embedding)
+		f.rows = append(f.rows, doc.Embedding...)
+	}
+	flatIndexes.Store(ix, f)
+	return f
+}
+
+// nearest returns the k rows most similar to q, scanning every row on all
+// CPUs as chromem-go does.
+func (f *flatIndex) nearest(q []float32, k int) []int32 {
+	n := len(f.rows) / f.dim
+	scores := make([]float64, n)
+	workers := runtime.NumCPU()
+	chunk := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				scores[i] = float64(dot(q, f.rows[i*f.dim:(i+1)*f.dim]))
+			}
+		})
+	}
+	wg.Wait()
+	items := make([]int32, n)
+	for i := range items {
+		items[i] = int32(i)
+	}
+	return topN(items, scores, k)
+}
+
+// dot keeps four partial sums: one sum would chain every addition to the
+// one before it and leave the CPU waiting on each.
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return s0 + s1 + s2 + s3
+}
+
+// BenchmarkMemory reports what a process holding a whole index costs, built
+// as `faqbot serve` builds it (a Store with an in-memory embedding cache):
+// the corpus text, then the index on top, per passage, on the Go heap and
+// in resident memory. Run it on its own, once, so that nothing else lives
+// in the process:
+//
+//	go test -run '^$' -bench Memory -benchtime 1x ./retrieval
+func BenchmarkMemory(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		for _, e := range []Embedder{NewLocalEmbedder(0), randomEmbedder{dim: 1536}} {
+			b.Run(fmt.Sprintf("passages=%d/embedder=%s", n, e.Name()), func(b *testing.B) {
+				for b.Loop() {
+					base := memNow(b)
+					c := synthCorpus(n)
+					withCorpus := memNow(b)
+					st := NewStore(e, StoreOptions{})
+					start := time.Now()
+					if _, err := st.Load(context.Background(), c); err != nil {
+						b.Fatal(err)
+					}
+					took := time.Since(start)
+					held := memNow(b)
+					runtime.KeepAlive(st)
+					per := func(a, b uint64) float64 { return float64(int64(b)-int64(a)) / float64(n) }
+					b.ReportMetric(per(base.heap, withCorpus.heap), "corpus-heap-B/passage")
+					b.ReportMetric(per(withCorpus.heap, held.heap), "index-heap-B/passage")
+					b.ReportMetric(per(base.rss, held.rss), "rss-B/passage")
+					b.ReportMetric(float64(held.rss)/(1<<20), "rss-MiB")
+					b.ReportMetric(took.Seconds(), "load-s")
+				}
+			})
+		}
+	}
+}
+
+type memSample struct{ heap, rss uint64 }
+
+// memNow collects garbage, returns freed memory to the OS and reads the
+// live heap and the process's resident set.
+func memNow(b *testing.B) memSample {
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return memSample{heap: ms.HeapAlloc, rss: vmRSS(b)}
+}
+
+// vmRSS reads VmRSS from /proc/self/status (Linux), in bytes.
+func vmRSS(b *testing.B) uint64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Skip("no /proc/self/status to read resident memory from:", err)
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				b.Fatalf("VmRSS line %q: %v", line, err)
+			}
+			return kb << 10
+		}
+	}
+	b.Skip("no VmRSS in /proc/self/status")
+	return 0
 }
 
 // BenchmarkBuild measures indexing n passages with the local embedder, with
@@ -125,14 +277,14 @@ func BenchmarkScale(b *testing.B) {
 func BenchmarkBuild(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		c := synthCorpus(n)
-		b.Run(fmt.Sprintf("passages=%d/cold", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("passages=%d/cache=cold", n), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := Build(context.Background(), c, NewLocalEmbedder(0), NewMemoryCache()); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("passages=%d/warm", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("passages=%d/cache=warm", n), func(b *testing.B) {
 			cache := NewMemoryCache()
 			Build(context.Background(), c, NewLocalEmbedder(0), cache)
 			for b.Loop() {
