@@ -1,8 +1,11 @@
 package bot
 
 import (
+	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/faqbot/faqbot/corpus"
 )
 
 // datePattern finds the dates the FAQ writes: "June 30, 2025", "June 2025".
@@ -34,6 +37,42 @@ func dateEnd(s string) (time.Time, bool) {
 		return t.AddDate(0, 1, 0), true
 	}
 	return time.Time{}, false
+}
+
+// passedNote says which dates in text have passed since the FAQ dated
+// dated was written (zero when unknown), or "" when none has. Dates that
+// were already past when the FAQ was written are history, not deadlines.
+func passedNote(text string, dated, now time.Time) string {
+	var past []string
+	for _, d := range pastDates(text, now) {
+		if end, _ := dateEnd(d); end.After(dated) {
+			past = append(past, d)
+		}
+	}
+	if len(past) == 0 {
+		return ""
+	}
+	verb := "has"
+	if len(past) > 1 {
+		verb = "have"
+	}
+	since := "the FAQ was written"
+	if !dated.IsZero() {
+		since = "the FAQ dated " + longDate(dated)
+	}
+	return fmt.Sprintf("(Today is %s: %s %s passed since %s.)", longDate(now), joinAnd(past), verb, since)
+}
+
+// latest returns the most recent date of the sections (zero when none has
+// one).
+func latest(secs []*corpus.Section) time.Time {
+	var t time.Time
+	for _, s := range secs {
+		if s.Date.After(t) {
+			t = s.Date
+		}
+	}
+	return t
 }
 
 // longDate writes a date the way the FAQ does.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/faqbot/faqbot/corpus"
 	"github.com/faqbot/faqbot/retrieval"
 )
 
@@ -148,38 +149,24 @@ func compose(sources []source) string {
 // it says which FAQ version it quotes and that those dates are past, so a
 // deadline that is over is never presented as upcoming.
 func asOf(text string, sources []source, now time.Time) string {
-	var dated time.Time
-	for _, s := range sources {
-		if d := s.result.Section.Date; !d.IsZero() && d.After(dated) {
-			dated = d
-		}
-	}
-	// Only dates still ahead when the FAQ was written read as upcoming. The
-	// cited titles count too: "What will happen after June 30, 2025?" is
-	// shown beside the answer.
+	secs := make([]*corpus.Section, len(sources))
 	shown := text
-	for _, s := range sources {
+	for i, s := range sources {
+		secs[i] = s.result.Section
+		// The cited titles count too: "What will happen after June 30,
+		// 2025?" is shown beside the answer.
 		shown += "\n" + s.result.Section.Title
 	}
-	var past []string
-	for _, d := range pastDates(shown, now) {
-		if end, _ := dateEnd(d); end.After(dated) {
-			past = append(past, d)
-		}
-	}
-	if len(past) == 0 {
+	dated := latest(secs)
+	note := passedNote(shown, dated, now)
+	if note == "" {
 		return text
 	}
 	prefix := "According to the FAQ:\n\n"
 	if !dated.IsZero() {
 		prefix = fmt.Sprintf("As of the FAQ dated %s:\n\n", longDate(dated))
 	}
-	verb := "has"
-	if len(past) > 1 {
-		verb = "have"
-	}
-	return prefix + text + fmt.Sprintf("\n\n(Today is %s: %s %s passed since the FAQ was written.)",
-		longDate(now), joinAnd(past), verb)
+	return prefix + text + "\n\n" + note
 }
 
 func joinAnd(xs []string) string {

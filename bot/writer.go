@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -188,30 +187,10 @@ func addEscalation(a *Answer, r Reason) {
 // model's answer names dates that were ahead when the FAQ was written but
 // have passed since, it says so, so no deadline reads as upcoming.
 func pastNote(text string, cited []*corpus.Section, now time.Time) string {
-	var dated time.Time
-	for _, s := range cited {
-		if s.Date.After(dated) {
-			dated = s.Date
-		}
+	if note := passedNote(text, latest(cited), now); note != "" {
+		return "\n\n" + note
 	}
-	var past []string
-	for _, d := range pastDates(text, now) {
-		if end, _ := dateEnd(d); end.After(dated) {
-			past = append(past, d)
-		}
-	}
-	if len(past) == 0 {
-		return ""
-	}
-	verb := "has"
-	if len(past) > 1 {
-		verb = "have"
-	}
-	since := "the FAQ was written"
-	if !dated.IsZero() {
-		since = "the FAQ dated " + longDate(dated)
-	}
-	return fmt.Sprintf("\n\n(Today is %s: %s %s passed since %s.)", longDate(now), joinAnd(past), verb, since)
+	return ""
 }
 
 func sectionCitations(secs []*corpus.Section) []Citation {
