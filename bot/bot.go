@@ -26,8 +26,8 @@ type Options struct {
 	// MinConfidence is the retrieval confidence below which the bot says the
 	// FAQ does not cover a question (DefaultMinConfidence when zero).
 	MinConfidence float64
-	// Contact is who the asker should turn to when nobody can take an
-	// escalation, e.g. "your Microsoft account manager".
+	// Contact is whom the asker should turn to when the FAQ does not cover a
+	// question (DefaultContact when empty).
 	Contact string
 	Logger  *slog.Logger
 	// OnModelFallback, when set, is told each time a model's answer (or
@@ -35,6 +35,9 @@ type Options struct {
 	// metrics.
 	OnModelFallback func(reason string)
 }
+
+// DefaultContact is whom askers are pointed to when no one else is named.
+const DefaultContact = "your Microsoft account manager or partner"
 
 // DefaultMinConfidence separates questions the FAQ answers from ones it
 // does not, measured with `faqbot eval` on labelled questions.
@@ -46,6 +49,7 @@ type Bot struct {
 	writer  Writer
 	clock   func() time.Time
 	minConf float64
+	contact string
 	log     *slog.Logger
 	// onFallback is Options.OnModelFallback.
 	onFallback func(reason string)
@@ -59,6 +63,10 @@ func New(s Searcher, opts Options) *Bot {
 	}
 	if b.minConf == 0 {
 		b.minConf = DefaultMinConfidence
+	}
+	b.contact = opts.Contact
+	if b.contact == "" {
+		b.contact = DefaultContact
 	}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
@@ -157,7 +165,7 @@ func (b *Bot) abstain(a *Answer, results []retrieval.Result) {
 		sb.WriteString(joinAnd(refs))
 		sb.WriteString(", but they may not answer your question.")
 	}
-	sb.WriteString(" Please ask a person on your team or your Microsoft contact.")
+	sb.WriteString(" Please ask a person on your team or " + b.contact + ".")
 	if note := escalationNote(Decision{Reason: a.EscalationReason}); note != "" {
 		sb.WriteString("\n\n" + note)
 	}

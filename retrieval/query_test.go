@@ -175,3 +175,39 @@ func TestLocalEmbedderIsDeterministicAndUnit(t *testing.T) {
 		t.Errorf("word forms of the same phrase have similarity %.2f", dot)
 	}
 }
+
+func TestAsksWhen(t *testing.T) {
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"When will outbound marketing be removed?", true},
+		{"How long does the upgrade take?", true},
+		{"What is the deadline?", true},
+		{"Wann wird Outbound entfernt?", true},
+		{"How do I start with real-time journeys?", false},
+		{"What happens to marketing lists?", false},
+	}
+	for _, tt := range tests {
+		if got := asksWhen(words(tt.q)); got != tt.want {
+			t.Errorf("asksWhen(%q) = %v", tt.q, got)
+		}
+	}
+}
+
+// A "when" question prefers the section whose passages state the date.
+func TestWhenQuestionsPreferDatedPassages(t *testing.T) {
+	ix := faqIndex(t)
+	r, err := ix.Search(context.Background(), Query{Text: "When will outbound marketing be removed?", K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := r.Results[0]
+	dated := false
+	for _, h := range top.Passages {
+		dated = dated || datePattern.MatchString(h.Passage.Plain)
+	}
+	if top.Section.Anchor == tablesAnchor || !dated {
+		t.Errorf("top section %s (dated passage: %v); want a section that states the date", top.Section.Anchor, dated)
+	}
+}

@@ -1,9 +1,12 @@
 package retrieval
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -191,12 +194,16 @@ func TestEmbedderFailureDegradesToLexical(t *testing.T) {
 		t.Fatal(err)
 	}
 	emb := &countingEmbedder{LocalEmbedder: NewLocalEmbedder(64), fail: errors.New("embeddings API down")}
-	s := NewStore(emb, StoreOptions{})
+	var logs bytes.Buffer
+	s := NewStore(emb, StoreOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if _, err := s.Load(context.Background(), c); err != nil {
 		t.Fatalf("a failing embedder must not stop the index: %v", err)
 	}
 	if s.Current().DenseErr() == nil {
 		t.Error("DenseErr is nil for an index built without vectors")
+	}
+	if !strings.Contains(logs.String(), "index is lexical-only") || !strings.Contains(logs.String(), "embeddings API down") {
+		t.Errorf("the degraded index is not logged:\n%s", logs.String())
 	}
 	r, err := s.Search(context.Background(), Query{Text: "Can I request an extension?"})
 	if err != nil {

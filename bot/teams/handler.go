@@ -52,7 +52,7 @@ const Path = "/teams/messages"
 const (
 	DefaultBudget  = 4500 * time.Millisecond
 	DefaultMaxBody = 256 << 10
-	DefaultContact = "your Microsoft account manager or partner"
+	DefaultContact = bot.DefaultContact
 )
 
 // Handler serves POST /teams/messages for a Teams outgoing webhook.

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"github.com/faqbot/faqbot/bot"
 )
 
 // config is every setting faqbot reads, parsed and validated once at start.
@@ -57,7 +59,6 @@ const (
 	// own default dates from 2023.
 	defaultAzureVersion = "2024-10-21"
 	defaultLLMTimeout   = 20 * time.Second
-	defaultContact      = "your Microsoft account manager or partner"
 )
 
 // configError names the variable or flag at fault; it exits with status 2.
@@ -95,7 +96,7 @@ func loadConfig(env func(string) string, corpus, dataDir string) (config, error)
 		DataDir:                first(dataDir, env("FAQBOT_DATA_DIR"), defaultDataDir),
 		Addr:                   first(env("FAQBOT_ADDR"), defaultAddr),
 		AdminToken:             env("FAQBOT_ADMIN_TOKEN"),
-		Contact:                first(env("FAQBOT_CONTACT"), defaultContact),
+		Contact:                first(env("FAQBOT_CONTACT"), bot.DefaultContact),
 		OpenAIKey:              env("OPENAI_API_KEY"),
 		OpenAIBaseURL:          env("OPENAI_BASE_URL"),
 		ChatModel:              first(env("OPENAI_CHAT_MODEL"), defaultChatModel),

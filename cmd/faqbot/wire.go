@@ -127,13 +127,3 @@ func newOpenAIClient(cfg config, log *slog.Logger, m *metrics.Metrics) *openai.C
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 func fileSafe(s string) string { return unsafeChars.ReplaceAllString(s, "_") }
-
-// describe is the one line that says which parts are on; it never includes
-// a secret.
-func (a *app) describe() string {
-	llm := "offline (extractive answers)"
-	if a.llm != nil {
-		llm = "model " + a.cfg.ChatModel
-	}
-	return fmt.Sprintf("answers: %s; embeddings: %s", llm, a.embedder.Name())
-}
