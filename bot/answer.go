@@ -6,10 +6,30 @@ package bot
 import (
 	"context"
 	"errors"
+
+	"github.com/faqbot/faqbot/corpus"
+	"github.com/faqbot/faqbot/retrieval"
 )
 
 // ErrEmptyQuestion is returned for a question with no text.
 var ErrEmptyQuestion = errors.New("empty question")
+
+// ErrNotReady is returned while no index serves yet. It is retrieval's own
+// sentinel, so that adapters can recognise it knowing only this package.
+var ErrNotReady = retrieval.ErrNotReady
+
+// Asker answers questions: the Bot, or the Bot wrapped with metrics and
+// records. Every transport takes one.
+type Asker interface {
+	Ask(ctx context.Context, q Question) (Answer, error)
+}
+
+// Refresher reloads the corpus for admins (Slack /faq-refresh, POST
+// /admin/refresh); source "" means the configured corpus. A refresh that
+// fails leaves the serving index untouched.
+type Refresher interface {
+	Refresh(ctx context.Context, source string) (corpus.Changes, error)
+}
 
 // Question is what someone asked, with the conversation it belongs to.
 type Question struct {
@@ -111,4 +131,29 @@ type Escalation struct {
 // Escalator hands questions to people: a Slack channel, a Teams channel.
 type Escalator interface {
 	Escalate(ctx context.Context, e Escalation) error
+}
+
+// Outcome is how a question ended, for metrics and records.
+type Outcome string
+
+const (
+	OutcomeAnswered  Outcome = "answered"
+	OutcomeAbstained Outcome = "abstained"
+	// OutcomeEscalated counts an escalation whether or not the FAQ also
+	// answered: what matters to operators is that a person has work to do.
+	OutcomeEscalated Outcome = "escalated"
+	OutcomeFailed    Outcome = "error"
+)
+
+// OutcomeOf classifies what Ask returned.
+func OutcomeOf(a Answer, err error) Outcome {
+	switch {
+	case err != nil:
+		return OutcomeFailed
+	case a.Escalate:
+		return OutcomeEscalated
+	case a.Answered:
+		return OutcomeAnswered
+	}
+	return OutcomeAbstained
 }

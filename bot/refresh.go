@@ -18,10 +18,10 @@ type IndexLoader interface {
 	Load(ctx context.Context, c *corpus.Corpus) (corpus.Changes, error)
 }
 
-// Refresher reloads the corpus for admins (Slack /faq-refresh, POST
-// /admin/refresh, `faqbot index`). A refresh that fails at any step leaves
-// the serving index untouched.
-type Refresher struct {
+// IndexRefresher is the Refresher that loads a corpus and indexes it
+// (Slack /faq-refresh, POST /admin/refresh, `faqbot index`). A refresh that
+// fails at any step leaves the serving index untouched.
+type IndexRefresher struct {
 	Corpus CorpusLoader
 	Index  IndexLoader
 	// Source is the configured corpus ("" for the embedded FAQ).
@@ -30,7 +30,7 @@ type Refresher struct {
 
 // Refresh loads source (the configured corpus when empty), indexes it and
 // swaps it in, reporting what changed.
-func (r *Refresher) Refresh(ctx context.Context, source string) (corpus.Changes, error) {
+func (r *IndexRefresher) Refresh(ctx context.Context, source string) (corpus.Changes, error) {
 	if source == "" {
 		source = r.Source
 	}

@@ -13,7 +13,7 @@ import (
 
 // Bot is what an evaluation drives (bot.Bot in production).
 type Bot interface {
-	Ask(ctx context.Context, q bot.Question) (bot.Answer, error)
+	bot.Asker
 	Retrieve(ctx context.Context, q bot.Question, mode retrieval.Mode) (bot.Retrieval, error)
 }
 

@@ -115,7 +115,7 @@ func TestRefreshCommand(t *testing.T) {
 	newer := filepath.Join(dir, "transition-faqs@2026-01-29.md")
 	ctx := context.Background()
 	store := retrieval.NewStore(retrieval.NewLocalEmbedder(0), retrieval.StoreOptions{})
-	refresher := &bot.Refresher{Corpus: corpus.Loader{}, Index: store, Source: older}
+	refresher := &bot.IndexRefresher{Corpus: corpus.Loader{}, Index: store, Source: older}
 	if _, err := refresher.Refresh(ctx, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -248,7 +248,7 @@ func (h *hookLog) get() (apiErrors, escalations []string) {
 }
 
 // newFixture builds an App; edit adjusts the options first.
-func newFixture(t testing.TB, asker Asker, edit func(*Options)) *fixture {
+func newFixture(t testing.TB, asker bot.Asker, edit func(*Options)) *fixture {
 	t.Helper()
 	fs := newFakeSlack(t)
 	logs := &syncBuffer{}

@@ -19,19 +19,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/corpus"
 )
-
-// Asker answers questions (*bot.Bot in production).
-type Asker interface {
-	Ask(ctx context.Context, q bot.Question) (bot.Answer, error)
-}
-
-// Refresher reloads the corpus for /faq-refresh (*bot.Refresher in
-// production); source "" means the configured corpus.
-type Refresher interface {
-	Refresh(ctx context.Context, source string) (corpus.Changes, error)
-}
 
 // Options configure an App. BotToken, Asker and DataDir are required;
 // SigningSecret is required for the HTTP handlers.
@@ -59,8 +47,8 @@ type Options struct {
 	Contact string
 	// DataDir holds feedback.jsonl and escalations-failed.jsonl.
 	DataDir   string
-	Asker     Asker
-	Refresher Refresher
+	Asker     bot.Asker
+	Refresher bot.Refresher
 	Logger    *slog.Logger
 	// OnAPIError, when set, is told about every failed Slack call (Web API
 	// method or "response_url"), retried or not, for metrics.

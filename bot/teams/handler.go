@@ -15,13 +15,7 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/retrieval"
 )
-
-// Asker answers questions (*bot.Bot in production).
-type Asker interface {
-	Ask(ctx context.Context, q bot.Question) (bot.Answer, error)
-}
 
 // Options configure a Handler. All fields are optional.
 type Options struct {
@@ -58,7 +52,7 @@ const (
 // Handler serves POST /teams/messages for a Teams outgoing webhook.
 type Handler struct {
 	key       []byte
-	asker     Asker
+	asker     bot.Asker
 	escalator bot.Escalator
 	budget    time.Duration
 	askBudget time.Duration
@@ -69,7 +63,7 @@ type Handler struct {
 
 // NewHandler returns the handler for an outgoing webhook whose security
 // token decodes to key (the base64-decoded TEAMS_WEBHOOK_SECRET).
-func NewHandler(key []byte, asker Asker, opts Options) (*Handler, error) {
+func NewHandler(key []byte, asker bot.Asker, opts Options) (*Handler, error) {
 	if len(key) == 0 {
 		return nil, errors.New("teams: empty webhook signing key")
 	}
@@ -158,7 +152,7 @@ func (h *Handler) reply(ctx context.Context, start time.Time, act activity) mess
 	switch {
 	case errors.Is(err, bot.ErrEmptyQuestion):
 		return textMessage(promptText)
-	case errors.Is(err, retrieval.ErrNotReady):
+	case errors.Is(err, bot.ErrNotReady):
 		return textMessage("I'm still loading the FAQ. Please ask again in a minute.")
 	case err != nil:
 		h.log.Warn("teams question not answered", "err", err, "elapsed", time.Since(start))

@@ -102,7 +102,7 @@ func newBot(t *testing.T, opts bot.Options) *bot.Bot {
 
 // spy records what an Asker was asked and answered.
 type spy struct {
-	next Asker
+	next bot.Asker
 
 	mu       sync.Mutex
 	asked    []bot.Question

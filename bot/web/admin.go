@@ -12,20 +12,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/corpus"
 	"github.com/faqbot/faqbot/internal/httpserver"
 )
 
-// Refresher reloads the corpus (bot.Refresher, counted by metrics, in
-// production). A failed refresh must leave the serving index untouched.
-type Refresher interface {
-	Refresh(ctx context.Context, source string) (corpus.Changes, error)
-}
-
 // Admin serves POST /admin/refresh to holders of a bearer token.
 type Admin struct {
 	token     string
-	refresher Refresher
+	refresher bot.Refresher
 	// serving reports the corpus version answers come from ("" before
 	// the first index), so a failed refresh can say what still serves.
 	serving func() string
@@ -41,7 +36,7 @@ const maxAdminBody = 8 << 10
 
 // NewAdmin returns the admin endpoint; with an empty token it registers
 // nothing, so the endpoint does not exist (404).
-func NewAdmin(token string, r Refresher, serving func() string, log *slog.Logger) *Admin {
+func NewAdmin(token string, r bot.Refresher, serving func() string, log *slog.Logger) *Admin {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

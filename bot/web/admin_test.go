@@ -55,7 +55,7 @@ func TestAdminRefresh(t *testing.T) {
 	newer := versionFile(t, "transition-faqs@2026-01-29.md")
 	ctx := context.Background()
 	store := retrieval.NewStore(retrieval.NewLocalEmbedder(0), retrieval.StoreOptions{})
-	refresher := &bot.Refresher{Corpus: corpus.Loader{}, Index: store, Source: older}
+	refresher := &bot.IndexRefresher{Corpus: corpus.Loader{}, Index: store, Source: older}
 	first, err := refresher.Refresh(ctx, "")
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/internal/httpserver"
-	"github.com/faqbot/faqbot/retrieval"
 )
 
 // AskRequest is the body of POST /api/ask.
@@ -38,7 +37,7 @@ func (c *Chat) serveAsk(w http.ResponseWriter, r *http.Request) {
 		httpserver.WriteJSON(w, http.StatusOK, ans)
 	case errors.Is(err, bot.ErrEmptyQuestion):
 		httpserver.WriteError(w, http.StatusBadRequest, "question is empty")
-	case errors.Is(err, retrieval.ErrNotReady):
+	case errors.Is(err, bot.ErrNotReady):
 		w.Header().Set("Retry-After", "5")
 		httpserver.WriteError(w, http.StatusServiceUnavailable, "the index is still loading; try again in a few seconds")
 	case r.Context().Err() != nil:

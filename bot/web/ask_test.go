@@ -41,7 +41,7 @@ func (f *recordingAsker) last() bot.Question {
 	return f.seen[len(f.seen)-1]
 }
 
-func chatServer(t *testing.T, asker Asker) *httptest.Server {
+func chatServer(t *testing.T, asker bot.Asker) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
 	NewChat(asker, ChatOptions{MaxBodyBytes: 2048}).Register(mux)

@@ -4,17 +4,11 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 
 	"github.com/faqbot/faqbot/bot"
 )
-
-// Asker answers questions (the bot, counted by metrics, in production).
-type Asker interface {
-	Ask(ctx context.Context, q bot.Question) (bot.Answer, error)
-}
 
 // Transport names questions from this package in metrics and logs.
 const Transport = "api"
@@ -32,7 +26,7 @@ const (
 
 // Chat is the web chat page and the API it calls.
 type Chat struct {
-	asker        Asker
+	asker        bot.Asker
 	log          *slog.Logger
 	maxBodyBytes int64
 }
@@ -45,7 +39,7 @@ type ChatOptions struct {
 }
 
 // NewChat returns the chat for asker.
-func NewChat(asker Asker, opts ChatOptions) *Chat {
+func NewChat(asker bot.Asker, opts ChatOptions) *Chat {
 	c := &Chat{asker: asker, log: opts.Logger, maxBodyBytes: opts.MaxBodyBytes}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

@@ -8,7 +8,6 @@ import (
 	"github.com/faqbot/faqbot/bot"
 	slackbot "github.com/faqbot/faqbot/bot/slack"
 	"github.com/faqbot/faqbot/bot/teams"
-	"github.com/faqbot/faqbot/internal/metrics"
 )
 
 // mountAdapters is where the chat platforms plug in; it runs before the
@@ -22,7 +21,7 @@ import (
 //   - answers through s.asker (the bot, counted in metrics), refreshes
 //     through s.app.refresh, reports failed API calls with
 //     s.app.metrics.PlatformAPIError and wraps escalators with
-//     metrics.NewEscalator;
+//     meteredEscalator;
 //   - runs long-lived intake with s.bg.Go, stopping when ctx ends (ctx is
 //     cancelled when shutdown starts): Socket Mode when SLACK_APP_TOKEN is
 //     set, e.g. s.bg.Go(func(context.Context) { err := app.Run(ctx) ... });
@@ -94,7 +93,7 @@ func (s *server) mountTeams(mux *http.ServeMux) error {
 		if err != nil {
 			return bad("TEAMS_ESCALATION_WEBHOOK_URL", "%v", err)
 		}
-		esc = metrics.NewEscalator(e, "teams", s.app.metrics)
+		esc = meteredEscalator{next: e, destination: "teams", m: s.app.metrics}
 	}
 	h, err := teams.NewHandler(cfg.TeamsWebhookSecret, s.asker, teams.Options{
 		Escalator: esc, Contact: cfg.Contact, Logger: s.log,

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/web"
 	"github.com/faqbot/faqbot/corpus"
 	"github.com/faqbot/faqbot/internal/httpserver"
@@ -54,7 +55,7 @@ func runServe(ctx context.Context, args []string, std streams, getenv func(strin
 type server struct {
 	app   *app
 	log   *slog.Logger
-	asker web.Asker
+	asker bot.Asker
 	// bg runs work that outlives a request or runs beside the server
 	// (Socket Mode); shutdown waits for it.
 	bg *httpserver.Background

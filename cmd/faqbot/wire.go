@@ -27,13 +27,13 @@ type app struct {
 	embedder  retrieval.Embedder
 	store     *retrieval.Store
 	bot       *bot.Bot
-	refresher *bot.Refresher
+	refresher *bot.IndexRefresher
 
 	metrics *metrics.Metrics
 	// asker and refresh are the bot and the refresher, counted in metrics:
 	// what transports and admin commands use.
-	asker   *metrics.Asker
-	refresh *metrics.Refresher
+	asker   bot.Asker
+	refresh bot.Refresher
 }
 
 // appOptions say what a command needs persisted.
@@ -70,14 +70,14 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 		botOpts.Writer = llm.New(a.llm, llm.Options{Model: cfg.ChatModel, Timeout: cfg.LLMTimeout})
 	}
 	a.bot = bot.New(a.store, botOpts)
-	a.refresher = &bot.Refresher{
+	a.refresher = &bot.IndexRefresher{
 		Corpus: corpus.Loader{HTTPClient: &http.Client{Timeout: 30 * time.Second}},
 		Index:  a.store,
 		Source: cfg.Corpus,
 	}
-	a.asker = metrics.NewAsker(a.bot, a.metrics)
-	a.refresh = metrics.NewRefresher(a.refresher, a.metrics)
-	if err := a.metrics.TrackCorpus(a.corpus); err != nil {
+	a.asker = meteredAsker{next: a.bot, m: a.metrics}
+	a.refresh = meteredRefresher{next: a.refresher, m: a.metrics}
+	if err := a.metrics.TrackCorpus(corpusInfo(a.corpus)); err != nil {
 		return nil, fmt.Errorf("register corpus metrics: %w", err)
 	}
 	return a, nil

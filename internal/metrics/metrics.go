@@ -1,6 +1,6 @@
 // Package metrics exposes faqbot's Prometheus metrics: typed collectors on
-// a registry of their own, and decorators that count what the bot, its
-// model calls and its refreshes do without those packages knowing.
+// a registry of their own, and a transport that counts model API calls. It
+// knows nothing of the bot; cmd/faqbot's wiring feeds it.
 package metrics
 
 import (
@@ -11,14 +11,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-)
-
-// Outcomes of a question, the values of the "outcome" label.
-const (
-	Answered  = "answered"
-	Abstained = "abstained"
-	Escalated = "escalated"
-	Failed    = "error"
 )
 
 // Metrics holds every faqbot collector. Its methods are safe for concurrent
@@ -113,13 +105,19 @@ func New() *Metrics {
 
 // ModelFallback counts a model answer the bot did not use
 // (bot.Options.OnModelFallback).
-func (m *Metrics) ModelFallback(reason string) { m.llmFallbacks.WithLabelValues(reason).Inc() }
+func (m *Metrics) ModelFallback(reason string) {
+	if m == nil {
+		return
+	}
+	m.llmFallbacks.WithLabelValues(reason).Inc()
+}
 
-// Registry is where extra collectors go (an adapter's own, say).
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
-
-// Handler serves the metrics in the Prometheus exposition format.
+// Handler serves the metrics in the Prometheus exposition format; nil
+// metrics serve an empty page.
 func (m *Metrics) Handler() http.Handler {
+	if m == nil {
+		return promhttp.HandlerFor(prometheus.NewRegistry(), promhttp.HandlerOpts{})
+	}
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
