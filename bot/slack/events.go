@@ -57,8 +57,8 @@ var errBusy = errors.New("too many questions in flight")
 // errBusy, having forgotten the event, so that Slack's next delivery of it
 // is answered.
 func (a *App) acceptEvent(env envelope, retryNum string) error {
-	eventKey := "event:" + env.EventID
-	if !a.seen.first(eventKey) {
+	eventKey := "slack:event:" + env.EventID
+	if !a.claim(eventKey) {
 		a.log.Debug("dropped redelivered event", "event_id", env.EventID, "retry", retryNum)
 		return nil
 	}
@@ -72,16 +72,16 @@ func (a *App) acceptEvent(env envelope, retryNum string) error {
 	}
 	// An app_mention and a message event for the same post, or a Socket
 	// Mode redelivery with a new envelope, must not get a second reply.
-	msgKey := "msg:" + m.Channel + "/" + m.TS
-	if !a.seen.first(msgKey) {
+	msgKey := "slack:msg:" + m.Channel + "/" + m.TS
+	if !a.claim(msgKey) {
 		a.log.Debug("dropped event for a message already taken", "channel", m.Channel, "ts", m.TS)
 		return nil
 	}
 	select {
 	case a.answering <- struct{}{}:
 	default:
-		a.seen.forget(eventKey)
-		a.seen.forget(msgKey)
+		a.release(eventKey)
+		a.release(msgKey)
 		a.log.Warn("busy: event refused for Slack to deliver again", "event_id", env.EventID, "in_flight", cap(a.answering))
 		return errBusy
 	}
@@ -224,5 +224,24 @@ func (a *App) apologize(ctx context.Context, channel, thread string) {
 	defer cancel()
 	if _, err := a.post(ctx, channel, threadReply(thread, text)...); err != nil {
 		a.log.Error("cannot apologize either", "channel", channel, "thread_ts", thread, "err", err)
+	}
+}
+
+// claim reports whether this delivery is the first of key. A claim that
+// cannot be checked counts as taken: a reply missed is better than a reply
+// doubled.
+func (a *App) claim(key string) bool {
+	ok, err := a.claims.Claim(a.base, key)
+	if err != nil {
+		a.log.Error("delivery claim failed; skipping the delivery", "key", key, "err", err)
+		return false
+	}
+	return ok
+}
+
+// release frees a claimed key whose work was refused.
+func (a *App) release(key string) {
+	if err := a.claims.Release(a.base, key); err != nil {
+		a.log.Error("release delivery claim", "key", key, "err", err)
 	}
 }

@@ -3,7 +3,6 @@ package slack
 import (
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/faqbot/faqbot/bot"
@@ -81,32 +80,5 @@ func TestChunksAndTruncate(t *testing.T) {
 	}
 	if got := truncate("héllo wörld", 7); !utf8.ValidString(got) || len(got) > 7 || !strings.HasSuffix(got, "…") {
 		t.Errorf("truncate gave %q", got)
-	}
-}
-
-func TestSeenSetForgetsAfterTTLAndStaysBounded(t *testing.T) {
-	now := time.Unix(0, 0)
-	s := newSeenSet(10*time.Minute, 3, func() time.Time { return now })
-	if !s.first("a") || s.first("a") {
-		t.Fatal("a: first twice or never")
-	}
-	now = now.Add(9 * time.Minute)
-	if s.first("a") {
-		t.Error("a forgotten before its TTL")
-	}
-	now = now.Add(2 * time.Minute)
-	if !s.first("a") {
-		t.Error("a remembered after its TTL")
-	}
-	for _, k := range []string{"b", "c", "d", "e"} {
-		s.first(k)
-	}
-	if s.len() != 3 {
-		t.Errorf("holds %d keys, bound is 3", s.len())
-	}
-	for i := 0; i < 2; i++ {
-		if !s.first("") {
-			t.Error("empty keys must always pass")
-		}
 	}
 }

@@ -49,7 +49,10 @@ type Options struct {
 	DataDir   string
 	Asker     bot.Asker
 	Refresher bot.Refresher
-	Logger    *slog.Logger
+	// Claims make each event, message and command count once (in memory
+	// when nil; a shared store makes replicas and restarts agree).
+	Claims bot.Claims
+	Logger *slog.Logger
 	// OnAPIError, when set, is told about every failed Slack call (Web API
 	// method or "response_url"), retried or not, for metrics.
 	OnAPIError func(method string, err error)
@@ -71,7 +74,7 @@ type App struct {
 	admins     map[string]bool
 	log        *slog.Logger
 
-	seen *seenSet
+	claims bot.Claims
 	// answering holds a token per question being answered.
 	answering chan struct{}
 	feedback  *journal
@@ -107,11 +110,6 @@ const (
 // model APIs, where each answer waits on the network.
 const DefaultMaxAnswers = 512
 
-// dedupeTTL is how long a delivered event is remembered: Slack retries an
-// unacknowledged event three times within about five minutes, and Socket
-// Mode redelivers sooner.
-const dedupeTTL = 15 * time.Minute
-
 // New returns an App. It makes no network calls.
 func New(opts Options) (*App, error) {
 	switch {
@@ -128,6 +126,9 @@ func New(opts Options) (*App, error) {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = defaultHTTPClient()
 	}
+	if opts.Claims == nil {
+		opts.Claims = bot.NewMemoryClaims(0, 0, nil)
+	}
 	if opts.MaxAnswers <= 0 {
 		opts.MaxAnswers = DefaultMaxAnswers
 	}
@@ -139,7 +140,7 @@ func New(opts Options) (*App, error) {
 		opts:       opts,
 		admins:     map[string]bool{},
 		log:        opts.Logger.With("transport", "slack"),
-		seen:       newSeenSet(dedupeTTL, 100_000, time.Now),
+		claims:     opts.Claims,
 		answering:  make(chan struct{}, opts.MaxAnswers),
 		feedback:   &journal{path: filepath.Join(opts.DataDir, FeedbackFile)},
 		failed:     &journal{path: filepath.Join(opts.DataDir, FailedEscalationsFile)},
