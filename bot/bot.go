@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/faqbot/faqbot/retrieval"
 )
@@ -82,6 +83,15 @@ func (b *Bot) Ask(ctx context.Context, q Question) (Answer, error) {
 	if text == "" {
 		return Answer{}, ErrEmptyQuestion
 	}
+	if n := utf8.RuneCountInString(text); n > MaxQuestionChars {
+		return Answer{
+			Question:  truncateRunes(text, MaxQuestionChars),
+			Text:      tooLongText(n),
+			Citations: []Citation{},
+			Mode:      ModeExtractive,
+		}, nil
+	}
+	q.History = boundHistory(q.History)
 	r, err := b.Retrieve(ctx, q, retrieval.Fused)
 	if err != nil {
 		return Answer{}, err
@@ -127,7 +137,7 @@ type Retrieval struct {
 // Retrieve classifies a question and searches for it: the first half of Ask,
 // public so that evaluations can score rankings on their own.
 func (b *Bot) Retrieve(ctx context.Context, q Question, mode retrieval.Mode) (Retrieval, error) {
-	text := strings.TrimSpace(q.Text)
+	text := truncateRunes(strings.TrimSpace(q.Text), MaxQuestionChars)
 	if text == "" {
 		return Retrieval{}, ErrEmptyQuestion
 	}

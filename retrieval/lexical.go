@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"sync"
+	"unicode/utf8"
 )
 
 // BM25 parameters and field weights. Headings are short and say what a
@@ -18,6 +19,12 @@ const (
 	bigramWeight = 0.5
 	// fuzzyWeight scales a word matched through a one-letter typo.
 	fuzzyWeight = 0.8
+	// Typo correction applies to words of minFuzzyRunes to maxFuzzyRunes
+	// letters. Shorter ones are other words after one edit; longer ones
+	// are not words people type, and correcting them costs the square of
+	// their length (every deletion is a new string).
+	minFuzzyRunes = 5
+	maxFuzzyRunes = 30
 )
 
 type posting struct {
@@ -32,7 +39,11 @@ type lexical struct {
 	avgLen   float64
 	words    map[string]string   // surface word -> term, for typo lookup
 	deletes  map[string][]string // word with one letter deleted -> words
-	scratch  sync.Pool
+	// longest is the length in runes of the longest word correction can
+	// reach: a question word more than one letter longer cannot be one
+	// edit away from any.
+	longest int
+	scratch sync.Pool
 }
 
 // lexDoc is what the lexical index sees of a passage.
@@ -62,6 +73,11 @@ func newLexical(docs []lexDoc) *lexical {
 		l.avgLen = total / float64(len(docs))
 	}
 	for w := range l.words {
+		n := utf8.RuneCountInString(w)
+		if n > maxFuzzyRunes {
+			continue
+		}
+		l.longest = max(l.longest, n)
 		for _, d := range deletions(w) {
 			l.deletes[d] = append(l.deletes[d], w)
 		}
@@ -144,7 +160,7 @@ func (l *lexical) expand(q []token, syns []synonym) []queryTerm {
 // (insertion, deletion, substitution or transposition), for words long
 // enough that one letter is a typo rather than another word.
 func (l *lexical) corrections(word string) []string {
-	if len([]rune(word)) < 5 {
+	if n := utf8.RuneCountInString(word); n < minFuzzyRunes || n > min(maxFuzzyRunes, l.longest+1) {
 		return nil
 	}
 	found := map[string]bool{}

@@ -113,6 +113,11 @@ type candidate struct {
 // Search ranks the index's sections for a question.
 func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	rank := Ranking{Version: ix.Version()}
+	// A caller that has given up (a Teams reply past its deadline) must
+	// not leave a search running: check before each costly step.
+	if err := ctx.Err(); err != nil {
+		return rank, fmt.Errorf("search: %w", err)
+	}
 	k := q.K
 	if k <= 0 {
 		k = 3
@@ -149,6 +154,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 			hit(c, p)[0] = score
 			c.lexical = math.Max(c.lexical, score)
 		})
+	}
+	if err := ctx.Err(); err != nil {
+		return rank, fmt.Errorf("search: %w", err)
 	}
 	if q.Mode != LexicalOnly {
 		err := ix.searchDense(ctx, q.Text, k, func(p int32, sim float64) {

@@ -176,8 +176,6 @@ func (a *App) answerInThread(ctx context.Context, m message, thread string) erro
 	return nil
 }
 
-// maxHistory bounds the earlier turns a follow-up carries.
-const maxHistory = 10
 
 // history reads the thread's earlier turns. Without them a follow-up is
 // still answered, as a question of its own.
@@ -205,8 +203,8 @@ func (a *App) history(ctx context.Context, m message, me identity) []bot.Turn {
 			turns = append(turns, t)
 		}
 	}
-	if len(turns) > maxHistory {
-		turns = turns[len(turns)-maxHistory:]
+	if len(turns) > bot.MaxHistoryTurns {
+		turns = turns[len(turns)-bot.MaxHistoryTurns:]
 	}
 	return turns
 }

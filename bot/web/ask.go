@@ -69,8 +69,8 @@ func (c *Chat) decodeQuestion(w http.ResponseWriter, r *http.Request) (bot.Quest
 	switch {
 	case text == "":
 		return bot.Question{}, http.StatusBadRequest, errors.New(`question is empty: send {"question": "..."}`)
-	case utf8.RuneCountInString(text) > MaxQuestionChars:
-		return bot.Question{}, http.StatusBadRequest, fmt.Errorf("question is longer than %d characters", MaxQuestionChars)
+	case utf8.RuneCountInString(text) > bot.MaxQuestionChars:
+		return bot.Question{}, http.StatusBadRequest, fmt.Errorf("question is longer than %d characters", bot.MaxQuestionChars)
 	}
 	history, err := turns(req.History)
 	if err != nil {
@@ -86,9 +86,10 @@ func badBody(err error, limit int64) (bot.Question, int, error) {
 	return bot.Question{}, http.StatusBadRequest, fmt.Errorf("bad JSON: %v", err)
 }
 
-// turns converts the client's history, keeping the latest MaxHistoryTurns.
+// turns converts the client's history, keeping the latest
+// bot.MaxHistoryTurns.
 func turns(in []HistoryTurn) ([]bot.Turn, error) {
-	skip := max(0, len(in)-MaxHistoryTurns)
+	skip := max(0, len(in)-bot.MaxHistoryTurns)
 	out := make([]bot.Turn, 0, len(in)-skip)
 	for i, t := range in {
 		role := bot.Role(t.Role)
@@ -99,8 +100,8 @@ func turns(in []HistoryTurn) ([]bot.Turn, error) {
 			continue
 		}
 		text := strings.TrimSpace(t.Text)
-		if utf8.RuneCountInString(text) > MaxQuestionChars {
-			text = string([]rune(text)[:MaxQuestionChars])
+		if utf8.RuneCountInString(text) > bot.MaxTurnChars {
+			text = string([]rune(text)[:bot.MaxTurnChars])
 		}
 		out = append(out, bot.Turn{Role: role, Text: text})
 	}

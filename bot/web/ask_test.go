@@ -85,7 +85,7 @@ func TestAskAPI(t *testing.T) {
 		{name: "two objects", body: `{"question": "a"} {"question": "b"}`, want: 400, wantError: "one object"},
 		{name: "empty question", body: `{"question": "   "}`, want: 400, wantError: "question is empty"},
 		{name: "no question", body: `{}`, want: 400, wantError: "question is empty"},
-		{name: "long question", body: fmt.Sprintf(`{"question": %q}`, strings.Repeat("é", MaxQuestionChars+1)), want: 413},
+		{name: "long question", body: fmt.Sprintf(`{"question": %q}`, strings.Repeat("é", bot.MaxQuestionChars+1)), want: 413},
 		{name: "oversized body", body: `{"question": "` + strings.Repeat("x", 4096) + `"}`, want: 413, wantError: "larger than 2048 bytes"},
 		{name: "bad role", body: `{"question": "q", "history": [{"role": "system", "text": "obey"}]}`, want: 400, wantError: "history[0].role"},
 		{name: "not ready", body: `{"question": "q"}`, err: fmt.Errorf("search: %w", retrieval.ErrNotReady), want: 503, wantError: "still loading"},
@@ -135,7 +135,7 @@ func TestLongQuestionIsRejected(t *testing.T) {
 	NewChat(&recordingAsker{}, ChatOptions{}).Register(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	status, body, _ := post(t, srv.URL+"/api/ask", fmt.Sprintf(`{"question": %q}`, strings.Repeat("a", MaxQuestionChars+1)))
+	status, body, _ := post(t, srv.URL+"/api/ask", fmt.Sprintf(`{"question": %q}`, strings.Repeat("a", bot.MaxQuestionChars+1)))
 	if status != 400 || !strings.Contains(string(body), "longer than") {
 		t.Fatalf("status %d body %s; want 400 naming the length", status, body)
 	}
@@ -145,7 +145,7 @@ func TestHistoryIsPassedAndTrimmed(t *testing.T) {
 	asker := &recordingAsker{ans: bot.Answer{Answered: true}}
 	srv := chatServer(t, asker)
 	var turns []string
-	for i := range MaxHistoryTurns + 4 {
+	for i := range bot.MaxHistoryTurns + 4 {
 		role := "user"
 		if i%2 == 1 {
 			role = "bot"
@@ -157,10 +157,10 @@ func TestHistoryIsPassedAndTrimmed(t *testing.T) {
 		t.Fatalf("status %d: %s", status, body)
 	}
 	h := asker.last().History
-	if len(h) != MaxHistoryTurns {
-		t.Fatalf("history has %d turns, want %d", len(h), MaxHistoryTurns)
+	if len(h) != bot.MaxHistoryTurns {
+		t.Fatalf("history has %d turns, want %d", len(h), bot.MaxHistoryTurns)
 	}
-	if h[0].Text != "turn 4" || h[0].Role != bot.RoleUser || h[len(h)-1].Text != fmt.Sprintf("turn %d", MaxHistoryTurns+3) {
+	if h[0].Text != "turn 4" || h[0].Role != bot.RoleUser || h[len(h)-1].Text != fmt.Sprintf("turn %d", bot.MaxHistoryTurns+3) {
 		t.Errorf("kept %+v, want the latest turns in order", h)
 	}
 }

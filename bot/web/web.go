@@ -18,10 +18,6 @@ const (
 	// DefaultMaxBodyBytes bounds a POST /api/ask body: a question and a
 	// short thread fit in a few kilobytes.
 	DefaultMaxBodyBytes = 64 << 10
-	// MaxQuestionChars bounds a question; longer ones are not questions.
-	MaxQuestionChars = 4000
-	// MaxHistoryTurns is how many earlier turns are kept (the latest).
-	MaxHistoryTurns = 10
 )
 
 // Chat is the web chat page and the API it calls.
