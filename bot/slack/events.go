@@ -176,7 +176,6 @@ func (a *App) answerInThread(ctx context.Context, m message, thread string) erro
 	return nil
 }
 
-
 // history reads the thread's earlier turns. Without them a follow-up is
 // still answered, as a question of its own.
 func (a *App) history(ctx context.Context, m message, me identity) []bot.Turn {
