@@ -115,8 +115,11 @@ type Answer struct {
 	Escalate         bool       `json:"escalate"`
 	EscalationReason Reason     `json:"escalation_reason"`
 	Citations        []Citation `json:"citations"`
-	Mode             Mode       `json:"mode"`
-	CorpusVersion    string     `json:"corpus_version"`
+	// Confidence is how likely the first cited section answers the
+	// question, from 0 to 1; below the bot's threshold it abstains.
+	Confidence    float64 `json:"confidence"`
+	Mode          Mode    `json:"mode"`
+	CorpusVersion string  `json:"corpus_version"`
 }
 
 // Escalation is a question handed to people, with what the bot found.

@@ -106,6 +106,9 @@ func (b *Bot) Ask(ctx context.Context, q Question) (Answer, error) {
 		CorpusVersion:    rank.Version,
 	}
 	results := rank.Results
+	if len(results) > 0 {
+		a.Confidence = results[0].Confidence
+	}
 	// A question the policy recognised as about this product is on topic
 	// even when its wording (or language) is far from the FAQ's.
 	onTopic := d.Hint != "" && len(results) > 0

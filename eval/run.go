@@ -17,14 +17,32 @@ type Bot interface {
 	Retrieve(ctx context.Context, q bot.Question, mode retrieval.Mode) (bot.Retrieval, error)
 }
 
-// Report is the outcome of an evaluation.
+// Report is the outcome of evaluating one question file.
 type Report struct {
-	Questions  int               `json:"questions"`
+	// Name is the file's name, as the report shows it.
+	Name      string `json:"name"`
+	Questions int    `json:"questions"`
+	// Cited scores the sections the answers cite, in citation order: what
+	// a reader sees, and what held-out sets are scored on.
+	Cited CitedMetrics `json:"cited"`
+	// Rankings score the retrieval rankings behind the answers, fused and
+	// each side alone, so that every change shows what fusion adds.
 	Rankings   []RankingMetrics  `json:"rankings"`
 	Escalation EscalationMetrics `json:"escalation"`
 	Abstention AbstentionMetrics `json:"abstention"`
-	Latency    LatencyMetrics    `json:"latency"`
-	Misses     []Miss            `json:"misses"`
+	// Tradeoff is the abstention trade-off over the answers' confidence:
+	// what each threshold would answer and decline.
+	Tradeoff []TradeoffPoint `json:"tradeoff"`
+	Latency  LatencyMetrics  `json:"latency"`
+	Misses   []Miss          `json:"misses"`
+}
+
+// CitedMetrics score answers' citations over answerable rows.
+type CitedMetrics struct {
+	N       int     `json:"n"`
+	Recall1 float64 `json:"recall_at_1"`
+	Recall3 float64 `json:"recall_at_3"`
+	MRR     float64 `json:"mrr"`
 }
 
 // RankingMetrics score one ranking method over answerable questions.
@@ -46,13 +64,24 @@ type EscalationMetrics struct {
 	Recall    float64 `json:"recall"`
 }
 
-// AbstentionMetrics score answered=false on unanswerable rows, and count
-// answerable rows the bot wrongly declined.
+// AbstentionMetrics put the two sides of abstaining next to each other:
+// declining what the FAQ cannot answer (Accuracy, over rows answerable=no)
+// and answering what it can (AnswerRate, over rows answerable=yes).
 type AbstentionMetrics struct {
 	N                int     `json:"n"`
 	Accuracy         float64 `json:"accuracy"`
 	AnswerableN      int     `json:"answerable_n"`
+	AnswerRate       float64 `json:"answer_rate"`
 	FalseAbstentions int     `json:"false_abstentions"`
+}
+
+// TradeoffPoint is what answering only at Confidence >= Threshold would
+// give: the answer rate on answerable rows and the abstention accuracy on
+// unanswerable ones.
+type TradeoffPoint struct {
+	Threshold  float64 `json:"threshold"`
+	AnswerRate float64 `json:"answer_rate"`
+	Accuracy   float64 `json:"abstention_accuracy"`
 }
 
 // LatencyMetrics are per-question Ask latencies.
@@ -62,7 +91,7 @@ type LatencyMetrics struct {
 	Max time.Duration `json:"max_ns"`
 }
 
-// Miss is a question the fused method or the policy got wrong.
+// Miss is a question the bot got wrong, and how.
 type Miss struct {
 	ID       string   `json:"id"`
 	Question string   `json:"question"`
@@ -70,24 +99,24 @@ type Miss struct {
 	Got      []string `json:"got,omitempty"`
 }
 
-// Methods are the rankings every evaluation compares, so each change shows
-// what fusion adds over its parts.
+// Methods are the rankings every evaluation compares.
 var Methods = []retrieval.Mode{retrieval.Fused, retrieval.LexicalOnly, retrieval.DenseOnly}
 
+// tradeoffThresholds are the confidence thresholds the trade-off shows.
+var tradeoffThresholds = []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}
+
 // Run asks every question and scores the answers and rankings.
-func Run(ctx context.Context, b Bot, cases []Case) (Report, error) {
-	rep := Report{Questions: len(cases), Misses: []Miss{}}
+func Run(ctx context.Context, b Bot, name string, cases []Case) (Report, error) {
+	rep := Report{Name: name, Questions: len(cases), Misses: []Miss{}}
 	for _, m := range Methods {
-		rm, misses, err := scoreRanking(ctx, b, cases, m)
+		rm, err := scoreRanking(ctx, b, cases, m)
 		if err != nil {
 			return rep, err
 		}
 		rep.Rankings = append(rep.Rankings, rm)
-		if m == retrieval.Fused {
-			rep.Misses = append(rep.Misses, misses...)
-		}
 	}
 	var latencies []time.Duration
+	var scored []scoredAnswer
 	for _, c := range cases {
 		start := time.Now()
 		a, err := b.Ask(ctx, bot.Question{Text: c.Question, Transport: "eval"})
@@ -96,16 +125,33 @@ func Run(ctx context.Context, b Bot, cases []Case) (Report, error) {
 		}
 		latencies = append(latencies, time.Since(start))
 		rep.score(c, a)
+		scored = append(scored, scoredAnswer{c.Answerable, a.Confidence})
 	}
+	rep.Cited.finish()
 	rep.Escalation.finish()
-	if rep.Abstention.N > 0 {
-		rep.Abstention.Accuracy /= float64(rep.Abstention.N)
-	}
+	rep.Abstention.finish()
+	rep.Tradeoff = tradeoff(scored)
 	rep.Latency = latency(latencies)
 	return rep, nil
 }
 
+type scoredAnswer struct {
+	answerable Label
+	confidence float64
+}
+
 func (rep *Report) score(c Case, a bot.Answer) {
+	cited := make([]string, len(a.Citations))
+	for i, ct := range a.Citations {
+		cited[i] = ct.Anchor
+	}
+	if c.Answerable == Yes && len(c.Expected) > 0 {
+		rank := rankOf(cited, c.Expected)
+		rep.Cited.add(rank)
+		if rank != 1 {
+			rep.miss(c, fmt.Sprintf("cited the expected section at rank %d", rank), cited)
+		}
+	}
 	if c.Escalate != Any {
 		e := &rep.Escalation
 		e.N++
@@ -114,10 +160,10 @@ func (rep *Report) score(c Case, a bot.Answer) {
 			e.TP++
 		case !want && a.Escalate:
 			e.FP++
-			rep.Misses = append(rep.Misses, Miss{ID: c.ID, Question: c.Question, Problem: "escalated (" + string(a.EscalationReason) + ") but should not be"})
+			rep.miss(c, "escalated ("+string(a.EscalationReason)+") but should not be", nil)
 		case want && !a.Escalate:
 			e.FN++
-			rep.Misses = append(rep.Misses, Miss{ID: c.ID, Question: c.Question, Problem: "not escalated"})
+			rep.miss(c, "not escalated", nil)
 		}
 	}
 	switch c.Answerable {
@@ -126,14 +172,51 @@ func (rep *Report) score(c Case, a bot.Answer) {
 		if !a.Answered {
 			rep.Abstention.Accuracy++
 		} else {
-			rep.Misses = append(rep.Misses, Miss{ID: c.ID, Question: c.Question, Problem: "answered but the FAQ cannot answer it"})
+			rep.miss(c, fmt.Sprintf("answered (confidence %.2f) but the FAQ cannot answer it", a.Confidence), cited)
 		}
 	case Yes:
 		rep.Abstention.AnswerableN++
-		if !a.Answered {
+		if a.Answered {
+			rep.Abstention.AnswerRate++
+		} else {
 			rep.Abstention.FalseAbstentions++
-			rep.Misses = append(rep.Misses, Miss{ID: c.ID, Question: c.Question, Problem: "abstained on an answerable question"})
+			rep.miss(c, fmt.Sprintf("declined (confidence %.2f) although the FAQ answers it", a.Confidence), cited)
 		}
+	}
+}
+
+func (rep *Report) miss(c Case, problem string, got []string) {
+	rep.Misses = append(rep.Misses, Miss{ID: c.ID, Question: c.Question, Problem: problem, Got: got[:min(3, len(got))]})
+}
+
+// rankOf is the 1-based position of the first expected anchor in got, or 0.
+func rankOf(got, expected []string) int {
+	for i, a := range got {
+		if slices.Contains(expected, a) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func (m *CitedMetrics) add(rank int) {
+	m.N++
+	if rank == 1 {
+		m.Recall1++
+	}
+	if rank >= 1 && rank <= 3 {
+		m.Recall3++
+	}
+	if rank > 0 {
+		m.MRR += 1 / float64(rank)
+	}
+}
+
+func (m *CitedMetrics) finish() {
+	if m.N > 0 {
+		m.Recall1 /= float64(m.N)
+		m.Recall3 /= float64(m.N)
+		m.MRR /= float64(m.N)
 	}
 }
 
@@ -150,45 +233,65 @@ func (e *EscalationMetrics) finish() {
 	}
 }
 
-func scoreRanking(ctx context.Context, b Bot, cases []Case, m retrieval.Mode) (RankingMetrics, []Miss, error) {
-	rm := RankingMetrics{Method: m.String()}
-	var misses []Miss
+func (a *AbstentionMetrics) finish() {
+	if a.N > 0 {
+		a.Accuracy /= float64(a.N)
+	}
+	if a.AnswerableN > 0 {
+		a.AnswerRate /= float64(a.AnswerableN)
+	}
+}
+
+// tradeoff shows, per threshold, the answer rate and abstention accuracy
+// the answers' confidence would give.
+func tradeoff(answers []scoredAnswer) []TradeoffPoint {
+	var out []TradeoffPoint
+	for _, t := range tradeoffThresholds {
+		p := TradeoffPoint{Threshold: t}
+		var yes, no int
+		for _, a := range answers {
+			switch a.answerable {
+			case Yes:
+				yes++
+				if a.confidence >= t {
+					p.AnswerRate++
+				}
+			case No:
+				no++
+				if a.confidence < t {
+					p.Accuracy++
+				}
+			}
+		}
+		if yes > 0 {
+			p.AnswerRate /= float64(yes)
+		}
+		if no > 0 {
+			p.Accuracy /= float64(no)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func scoreRanking(ctx context.Context, b Bot, cases []Case, m retrieval.Mode) (RankingMetrics, error) {
+	var cm CitedMetrics
 	for _, c := range cases {
 		if c.Answerable != Yes || len(c.Expected) == 0 {
 			continue
 		}
 		r, err := b.Retrieve(ctx, bot.Question{Text: c.Question, Transport: "eval"}, m)
 		if err != nil {
-			return rm, nil, fmt.Errorf("retrieve %s: %w", c.ID, err)
+			return RankingMetrics{}, fmt.Errorf("retrieve %s: %w", c.ID, err)
 		}
-		var got []string
-		rank := 0
+		got := make([]string, len(r.Ranking.Results))
 		for i, res := range r.Ranking.Results {
-			got = append(got, res.Section.Anchor)
-			if rank == 0 && slices.Contains(c.Expected, res.Section.Anchor) {
-				rank = i + 1
-			}
+			got[i] = res.Section.Anchor
 		}
-		rm.N++
-		if rank == 1 {
-			rm.Recall1++
-		}
-		if rank >= 1 && rank <= 3 {
-			rm.Recall3++
-		}
-		if rank > 0 {
-			rm.MRR += 1 / float64(rank)
-		}
-		if rank != 1 {
-			misses = append(misses, Miss{ID: c.ID, Question: c.Question, Problem: fmt.Sprintf("expected section at rank %d", rank), Got: got[:min(3, len(got))]})
-		}
+		cm.add(rankOf(got, c.Expected))
 	}
-	if rm.N > 0 {
-		rm.Recall1 /= float64(rm.N)
-		rm.Recall3 /= float64(rm.N)
-		rm.MRR /= float64(rm.N)
-	}
-	return rm, misses, nil
+	cm.finish()
+	return RankingMetrics{Method: m.String(), N: cm.N, Recall1: cm.Recall1, Recall3: cm.Recall3, MRR: cm.MRR}, nil
 }
 
 func latency(ds []time.Duration) LatencyMetrics {

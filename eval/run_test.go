@@ -42,6 +42,14 @@ const fixture = "id\tquestion\texpected_anchors\tescalate\tanswerable\n" +
 	"Q5\toff topic\t-\tno\tno\n" +
 	"Q6\tanother off topic\t-\tyes\tno\n"
 
+func cite(anchors ...string) []bot.Citation {
+	var out []bot.Citation
+	for _, a := range anchors {
+		out = append(out, bot.Citation{Anchor: a})
+	}
+	return out
+}
+
 func TestRunComputesKnownMetrics(t *testing.T) {
 	cases, err := ReadCases(strings.NewReader(fixture), "fixture.tsv")
 	if err != nil {
@@ -55,26 +63,36 @@ func TestRunComputesKnownMetrics(t *testing.T) {
 			"fourth": {"x"},                // not found
 		},
 		answers: map[string]bot.Answer{
-			"first":             {Answered: true},
-			"second":            {Answered: true, Escalate: true, EscalationReason: bot.ExtensionRequest},
-			"third":             {Answered: false},                  // a false abstention
-			"fourth":            {Answered: true, Escalate: true},   // any: not scored
-			"off topic":         {Answered: true, Escalate: true},   // wrong twice
-			"another off topic": {Answered: false, Escalate: false}, // missed escalation
+			// Citations differ from the rankings: the cited metrics
+			// score what the reader sees.
+			"first":             {Answered: true, Confidence: 0.9, Citations: cite("a")},
+			"second":            {Answered: true, Confidence: 0.7, Escalate: true, EscalationReason: bot.ExtensionRequest, Citations: cite("x", "c")},
+			"third":             {Answered: false, Confidence: 0.3, Citations: cite("x", "y")}, // a false abstention
+			"fourth":            {Answered: true, Confidence: 0.5, Escalate: true, Citations: cite("d")},
+			"off topic":         {Answered: true, Confidence: 0.6, Escalate: true}, // wrong twice
+			"another off topic": {Answered: false, Confidence: 0.1},                // missed escalation
 		},
 	}
-	rep, err := Run(context.Background(), fb, cases)
+	rep, err := Run(context.Background(), fb, "fixture", cases)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fused := rep.Rankings[0]
-	if fused.Method != "fused" || fused.N != 4 {
-		t.Fatalf("fused = %+v", fused)
-	}
 	approx := func(name string, got, want float64) {
+		t.Helper()
 		if math.Abs(got-want) > 1e-9 {
 			t.Errorf("%s = %v, want %v", name, got, want)
 		}
+	}
+	c := rep.Cited
+	if c.N != 4 {
+		t.Fatalf("cited = %+v", c)
+	}
+	approx("cited Recall@1", c.Recall1, 2.0/4)
+	approx("cited Recall@3", c.Recall3, 3.0/4)
+	approx("cited MRR", c.MRR, (1+0.5+0+1)/4)
+	fused := rep.Rankings[0]
+	if fused.Method != "fused" || fused.N != 4 {
+		t.Fatalf("fused = %+v", fused)
 	}
 	approx("Recall@1", fused.Recall1, 1.0/4)
 	approx("Recall@3", fused.Recall3, 2.0/4)
@@ -93,14 +111,20 @@ func TestRunComputesKnownMetrics(t *testing.T) {
 		t.Errorf("abstention = %+v", a)
 	}
 	approx("abstention accuracy", a.Accuracy, 0.5)
+	approx("answer rate", a.AnswerRate, 3.0/4)
+	// At t=0.4, "third" (0.3) is declined and "off topic" (0.6) answered.
+	p := rep.Tradeoff[3]
+	approx("tradeoff threshold", p.Threshold, 0.4)
+	approx("tradeoff answer rate", p.AnswerRate, 3.0/4)
+	approx("tradeoff accuracy", p.Accuracy, 1.0/2)
 	if rep.Latency.P50 <= 0 || rep.Latency.P95 < rep.Latency.P50 {
 		t.Errorf("latency = %+v", rep.Latency)
 	}
 	var out strings.Builder
-	if err := rep.WriteText(&out); err != nil {
+	if err := WriteText(&out, []Report{rep, rep}, true); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Recall@1", "fused", "lexical", "dense", "precision 0.500", "Q3"} {
+	for _, want := range []string{"cited Recall@1", "fused", "lexical", "dense", "0.500 (fp 1)", "Q3", "fixture", "trade-off"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("text report lacks %q:\n%s", want, out.String())
 		}
