@@ -19,6 +19,18 @@ import (
 //go:embed transition-faqs.md
 var defaultFAQ []byte
 
+// defaultQuestions are the questions each section of the embedded FAQ
+// answers, written in advance ("anchor<TAB>question" lines): retrieval
+// indexes them so that people's own wording meets the right section.
+//
+//go:embed transition-faqs.questions.tsv
+var defaultQuestions []byte
+
+// DefaultQuestions returns the questions written for the embedded FAQ's
+// sections, as "anchor<TAB>question" lines under a header, and the document
+// they belong to.
+func DefaultQuestions() (document string, tsv []byte) { return DefaultName, defaultQuestions }
+
 // DefaultName is the file name of the embedded FAQ.
 const DefaultName = "transition-faqs.md"
 

@@ -29,16 +29,36 @@ type Index struct {
 	// "when" and "how long" questions.
 	dated []bool
 
+	// questions index what each section answers in people's words
+	// (doc2query): their own lexical index and vectors, mapped to their
+	// sections by questionSection.
+	questions       []string
+	questionSection []int32
+	qlex            *lexical
+	qcollection     *chromem.Collection
+
 	embedder   Embedder
 	collection *chromem.Collection // nil when embeddings failed at build
 	denseErr   error
+}
+
+// BuildOptions are what an index is built from besides the corpus. All
+// fields are optional.
+type BuildOptions struct {
+	// Embedder makes the dense side; without one the index is lexical-only.
+	Embedder Embedder
+	// Cache keeps vectors across builds (a memory cache when nil).
+	Cache *Cache
+	// Questions are what sections answer, keyed by Section.Key().
+	Questions map[string][]string
 }
 
 // Build indexes every passage of c. Vectors come from cache, which asks
 // embedder only for passages it has not seen. If embedding fails the index is
 // still built, lexical-only, and DenseErr says why: the bot answers from
 // keywords rather than not at all.
-func Build(ctx context.Context, c *corpus.Corpus, embedder Embedder, cache *Cache) (*Index, error) {
+func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, error) {
+	embedder, cache := opts.Embedder, opts.Cache
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
@@ -70,6 +90,7 @@ func Build(ctx context.Context, c *corpus.Corpus, embedder Embedder, cache *Cach
 	}
 	ix.lex = newLexical(docs)
 	ix.thesaurus = parseThesaurus(defaultThesaurus)
+	ix.addQuestions(opts.Questions)
 	if embedder == nil {
 		ix.denseErr = errors.New("no embedder configured")
 		return ix, nil
@@ -77,7 +98,7 @@ func Build(ctx context.Context, c *corpus.Corpus, embedder Embedder, cache *Cach
 	if cache == nil {
 		cache = NewMemoryCache()
 	}
-	vecs, err := cache.Embed(ctx, embedder, texts)
+	vecs, err := cache.Embed(ctx, embedder, append(texts, ix.questions...))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("build index: %w", ctx.Err())
@@ -85,12 +106,35 @@ func Build(ctx context.Context, c *corpus.Corpus, embedder Embedder, cache *Cach
 		ix.denseErr = fmt.Errorf("embed passages with %s: %w", embedder.Name(), err)
 		return ix, nil
 	}
-	coll, err := newCollection(ctx, passages, vecs)
+	coll, err := newCollection(ctx, "passages", vecs[:len(texts)])
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
 	ix.collection = coll
+	if len(ix.questions) > 0 {
+		if ix.qcollection, err = newCollection(ctx, "questions", vecs[len(texts):]); err != nil {
+			return nil, fmt.Errorf("build index: %w", err)
+		}
+	}
 	return ix, nil
+}
+
+// addQuestions indexes the questions sections answer, in section order.
+func (ix *Index) addQuestions(bySection map[string][]string) {
+	if len(bySection) == 0 {
+		return
+	}
+	var docs []lexDoc
+	for i, s := range ix.sections {
+		for _, q := range boundQuestions(bySection[s.Key()]) {
+			ix.questions = append(ix.questions, q)
+			ix.questionSection = append(ix.questionSection, int32(i))
+			docs = append(docs, lexDoc{body: q})
+		}
+	}
+	if len(docs) > 0 {
+		ix.qlex = newLexical(docs)
+	}
 }
 
 // embedText is what the embedder sees of a passage: the heading gives a
@@ -99,33 +143,35 @@ func embedText(p corpus.Passage) string {
 	return p.Section.Title + "\n" + p.Plain
 }
 
-func newCollection(ctx context.Context, passages []corpus.Passage, vecs [][]float32) (*chromem.Collection, error) {
+// newCollection holds vecs in a chromem-go collection; a vector's ID is its
+// position.
+func newCollection(ctx context.Context, name string, vecs [][]float32) (*chromem.Collection, error) {
 	db := chromem.NewDB()
 	// Queries always bring their own vector; a collection that tried to embed
 	// on its own would be a bug, so its embedding function refuses.
 	refuse := func(context.Context, string) ([]float32, error) {
 		return nil, errors.New("retrieval: collection embeds nothing itself")
 	}
-	coll, err := db.CreateCollection("passages", nil, refuse)
+	coll, err := db.CreateCollection(name, nil, refuse)
 	if err != nil {
 		return nil, fmt.Errorf("create collection: %w", err)
 	}
-	docs := make([]chromem.Document, len(passages))
-	for i := range passages {
+	docs := make([]chromem.Document, len(vecs))
+	for i := range vecs {
 		// IDs are positions: chromem-go keys documents by ID, and positions
 		// cannot collide.
 		docs[i] = chromem.Document{ID: strconv.Itoa(i), Embedding: vecs[i]}
 	}
 	if err := coll.AddDocuments(ctx, docs, runtime.NumCPU()); err != nil {
-		return nil, fmt.Errorf("add passages: %w", err)
+		return nil, fmt.Errorf("add %s: %w", name, err)
 	}
 	// chromem-go's workers skip their documents, without an error, once the
 	// context is cancelled: a short collection must not pass for a full one.
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("add passages: %w", err)
+		return nil, fmt.Errorf("add %s: %w", name, err)
 	}
 	if coll.Count() != len(docs) {
-		return nil, fmt.Errorf("add passages: collection holds %d of %d", coll.Count(), len(docs))
+		return nil, fmt.Errorf("add %s: collection holds %d of %d", name, coll.Count(), len(docs))
 	}
 	return coll, nil
 }

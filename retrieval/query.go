@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/faqbot/faqbot/corpus"
+	"github.com/philippgille/chromem-go"
 )
 
 // Mode selects the ranking: both fused (the default), or one alone for
@@ -31,11 +32,14 @@ func (m Mode) String() string {
 	return "fused"
 }
 
-// Fusion weights for the min-max normalised lexical and dense scores. The
-// lexical side is exact and precise, the dense side tolerant of wording.
+// Fusion weights for the min-max normalised lexical and dense scores of
+// passages and of the questions sections answer. The lexical side is exact
+// and precise, the dense side tolerant of wording; questions meet people's
+// wording where the FAQ's own text does not.
 const (
-	lexicalShare = 0.6
-	denseShare   = 0.4
+	lexicalShare  = 0.6
+	denseShare    = 0.4
+	questionShare = 0.5 // of the whole, taken from both passage sides alike
 	// denseRef is the cosine similarity at which the dense side counts as
 	// fully confident: related passages score about this with the local
 	// embedder and with OpenAI's text-embedding-3 models.
@@ -81,6 +85,9 @@ type Result struct {
 	Score float64
 	// Lexical is the best passage's BM25F score, Dense its cosine similarity.
 	Lexical, Dense float64
+	// QLexical and QDense are the same for the best of the questions the
+	// section answers (zero without them).
+	QLexical, QDense float64
 	// Coverage is the IDF-weighted share of the question's words that occur in
 	// the section (typo corrections and synonyms count a little less).
 	Coverage float64
@@ -107,7 +114,9 @@ type Ranking struct {
 type candidate struct {
 	section        int32
 	lexical, dense float64
-	hits           map[int32]*[2]float64 // passage -> lexical, dense
+	// qlexical and qdense are the best scores of the section's questions.
+	qlexical, qdense float64
+	hits             map[int32]*[2]float64 // passage -> lexical, dense
 }
 
 // Search ranks the index's sections for a question.
@@ -128,6 +137,14 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 		return rank, nil
 	}
 	cands := map[int32]*candidate{}
+	bySection := func(s int32) *candidate {
+		c := cands[s]
+		if c == nil {
+			c = &candidate{section: s, hits: map[int32]*[2]float64{}}
+			cands[s] = c
+		}
+		return c
+	}
 	get := func(p int32) *candidate {
 		s := ix.sectionOf[p]
 		c := cands[s]
@@ -146,24 +163,36 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 		return h
 	}
 
-	qterms := ix.lex.expand(qtoks, ix.thesaurus.expand(ws, qtoks))
+	syns := ix.thesaurus.expand(ws, qtoks)
+	qterms := ix.lex.expand(qtoks, syns)
 	temporal := asksWhen(ws)
 	if q.Mode != DenseOnly {
-		ix.searchLexical(qterms, depth(k, len(ix.passages)), func(p int32, score float64) {
+		searchLexical(ix.lex, qterms, depth(k, len(ix.passages)), func(p int32, score float64) {
 			c := get(p)
 			hit(c, p)[0] = score
 			c.lexical = math.Max(c.lexical, score)
 		})
+		if ix.qlex != nil {
+			searchLexical(ix.qlex, ix.qlex.expand(qtoks, syns), depth(k, len(ix.questions)), func(d int32, score float64) {
+				c := bySection(ix.questionSection[d])
+				c.qlexical = math.Max(c.qlexical, score)
+			})
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return rank, fmt.Errorf("search: %w", err)
 	}
 	if q.Mode != LexicalOnly {
-		err := ix.searchDense(ctx, q.Text, k, func(p int32, sim float64) {
-			c := get(p)
-			hit(c, p)[1] = sim
-			c.dense = math.Max(c.dense, sim)
-		})
+		err := ix.searchDense(ctx, q.Text, k,
+			func(p int32, sim float64) {
+				c := get(p)
+				hit(c, p)[1] = sim
+				c.dense = math.Max(c.dense, sim)
+			},
+			func(d int32, sim float64) {
+				c := bySection(ix.questionSection[d])
+				c.qdense = math.Max(c.qdense, sim)
+			})
 		if err != nil {
 			if ctx.Err() != nil {
 				return rank, fmt.Errorf("search: %w", ctx.Err())
@@ -175,20 +204,20 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	return rank, nil
 }
 
-// searchLexical visits the best-scoring n passages. Only the best matter to
-// fusion, and keeping a few hundred out of a hundred thousand touched
-// passages is what keeps large corpora fast.
-func (ix *Index) searchLexical(q []queryTerm, n int, visit func(passage int32, score float64)) {
-	buf := ix.lex.scratch.Get().(*[]float64)
+// searchLexical visits the best-scoring n documents of l. Only the best
+// matter to fusion, and keeping a few hundred out of a hundred thousand
+// touched passages is what keeps large corpora fast.
+func searchLexical(l *lexical, q []queryTerm, n int, visit func(doc int32, score float64)) {
+	buf := l.scratch.Get().(*[]float64)
 	scores := *buf
-	touched := ix.lex.score(q, scores)
+	touched := l.score(q, scores)
 	for _, p := range topN(touched, scores, n) {
 		visit(p, scores[p])
 	}
 	for _, p := range touched {
 		scores[p] = 0
 	}
-	ix.lex.scratch.Put(buf)
+	l.scratch.Put(buf)
 }
 
 // depth is how many passages each side ranks for k sections.
@@ -196,7 +225,9 @@ func depth(k, size int) int {
 	return min(max(k*denseDepth, minDense), size)
 }
 
-func (ix *Index) searchDense(ctx context.Context, text string, k int, visit func(passage int32, sim float64)) error {
+// searchDense embeds the question once and visits the nearest passages and
+// the nearest of the sections' questions.
+func (ix *Index) searchDense(ctx context.Context, text string, k int, passage, question func(doc int32, sim float64)) error {
 	if ix.collection == nil {
 		return ix.denseErr
 	}
@@ -207,18 +238,30 @@ func (ix *Index) searchDense(ctx context.Context, text string, k int, visit func
 	if len(vecs) != 1 || len(vecs[0]) == 0 {
 		return fmt.Errorf("embed question with %s: no vector returned", ix.embedder.Name())
 	}
+	v := unit(vecs[0])
+	if err := nearest(ctx, ix.collection, v, k, passage); err != nil {
+		return err
+	}
+	if ix.qcollection == nil {
+		return nil
+	}
+	return nearest(ctx, ix.qcollection, v, k, question)
+}
+
+// nearest visits the documents of coll nearest to v.
+func nearest(ctx context.Context, coll *chromem.Collection, v []float32, k int, visit func(doc int32, sim float64)) error {
 	// chromem-go refuses nResults above the collection size.
-	n := depth(k, ix.collection.Count())
-	res, err := ix.collection.QueryEmbedding(ctx, unit(vecs[0]), n, nil, nil)
+	n := depth(k, coll.Count())
+	res, err := coll.QueryEmbedding(ctx, v, n, nil, nil)
 	if err != nil {
 		return fmt.Errorf("dense query: %w", err)
 	}
 	for _, r := range res {
-		p, err := strconv.Atoi(r.ID)
-		if err != nil || p < 0 || p >= len(ix.passages) {
-			return fmt.Errorf("dense query: unknown passage id %q", r.ID)
+		d, err := strconv.Atoi(r.ID)
+		if err != nil || d < 0 || d >= coll.Count() {
+			return fmt.Errorf("dense query: unknown document id %q", r.ID)
 		}
-		visit(int32(p), float64(r.Similarity))
+		visit(int32(d), float64(r.Similarity))
 	}
 	return nil
 }
@@ -226,33 +269,27 @@ func (ix *Index) searchDense(ctx context.Context, text string, k int, visit func
 // fuse blends min-max normalised lexical and dense section scores and keeps
 // the best k sections.
 func (ix *Index) fuse(cands map[int32]*candidate, q []queryTerm, k int, temporal bool) []Result {
-	var maxLex, maxDense, minDense = 0.0, 0.0, math.Inf(1)
+	lex, qlex := scale{fromZero: true}, scale{fromZero: true}
+	var dense, qdense scale
 	ranked := make([]*candidate, 0, len(cands))
 	for _, c := range cands {
 		ranked = append(ranked, c)
-		maxLex = math.Max(maxLex, c.lexical)
-		if c.dense != 0 {
-			maxDense = math.Max(maxDense, c.dense)
-			minDense = math.Min(minDense, c.dense)
-		}
+		lex.see(c.lexical)
+		dense.see(c.dense)
+		qlex.see(c.qlexical)
+		qdense.see(c.qdense)
 	}
-	blend := func(lex, dense float64) float64 {
-		s := 0.0
-		if maxLex > 0 {
-			s += lexicalShare * lex / maxLex
-		}
-		switch {
-		case dense == 0:
-		case maxDense > minDense:
-			s += denseShare * (dense - minDense) / (maxDense - minDense)
-		default:
-			s += denseShare
-		}
-		return s
+	blend := func(l, d float64) float64 {
+		return lexicalShare*lex.norm(l) + denseShare*dense.norm(d)
+	}
+	qshare := 0.0
+	if qlex.max > 0 || qdense.max > 0 {
+		qshare = questionShare
 	}
 	score := make(map[*candidate]float64, len(ranked))
 	for _, c := range ranked {
-		score[c] = blend(c.lexical, c.dense)
+		score[c] = (1-qshare)*blend(c.lexical, c.dense) +
+			qshare*(lexicalShare*qlex.norm(c.qlexical)+denseShare*qdense.norm(c.qdense))
 		if temporal && ix.anyDated(c) {
 			score[c] *= 1 + temporalBoost
 		}
@@ -274,6 +311,39 @@ func (ix *Index) fuse(cands map[int32]*candidate, q []queryTerm, k int, temporal
 	return results
 }
 
+// scale normalises one side's scores within a ranking; zero means the side
+// did not find the candidate. Lexical scores are BM25 sums that start at
+// zero (fromZero: divided by the best); dense ones are cosines where the
+// weakest candidate is the floor (min-max).
+type scale struct {
+	min, max float64
+	fromZero bool
+}
+
+func (s *scale) see(x float64) {
+	if x == 0 {
+		return
+	}
+	if s.max == 0 || x > s.max {
+		s.max = x
+	}
+	if s.min == 0 || x < s.min {
+		s.min = x
+	}
+}
+
+func (s scale) norm(x float64) float64 {
+	switch {
+	case x == 0 || s.max == 0:
+		return 0
+	case s.fromZero:
+		return x / s.max
+	case s.max > s.min:
+		return (x - s.min) / (s.max - s.min)
+	}
+	return 1
+}
+
 // result describes one ranked section with its matching passages, best
 // first.
 func (ix *Index) result(c *candidate, score float64, q []queryTerm, blend func(lex, dense float64) float64) Result {
@@ -282,6 +352,8 @@ func (ix *Index) result(c *candidate, score float64, q []queryTerm, blend func(l
 		Score:    score,
 		Lexical:  c.lexical,
 		Dense:    c.dense,
+		QLexical: c.qlexical,
+		QDense:   c.qdense,
 		Coverage: ix.coverage(q, c.section),
 	}
 	r.Confidence = confidence(r.Coverage, c.dense, ix.collection != nil)

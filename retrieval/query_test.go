@@ -20,7 +20,7 @@ func faqIndex(t testing.TB) *Index {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := Build(context.Background(), c, NewLocalEmbedder(0), nil)
+	ix, err := Build(context.Background(), c, BuildOptions{Embedder: NewLocalEmbedder(0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestSearchTinyCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &corpus.Corpus{Documents: []*corpus.Document{doc}, Version: "t"}
-	ix, err := Build(context.Background(), c, NewLocalEmbedder(32), nil)
+	ix, err := Build(context.Background(), c, BuildOptions{Embedder: NewLocalEmbedder(32)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,7 +83,7 @@ func scaleIndex(b *testing.B, n int, e Embedder) *Index {
 	if ix, ok := scaleIndexes[key]; ok {
 		return ix
 	}
-	ix, err := Build(context.Background(), synthCorpus(n), e, nil)
+	ix, err := Build(context.Background(), synthCorpus(n), BuildOptions{Embedder: e})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -279,16 +279,16 @@ func BenchmarkBuild(b *testing.B) {
 		c := synthCorpus(n)
 		b.Run(fmt.Sprintf("passages=%d/cache=cold", n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := Build(context.Background(), c, NewLocalEmbedder(0), NewMemoryCache()); err != nil {
+				if _, err := Build(context.Background(), c, BuildOptions{Embedder: NewLocalEmbedder(0), Cache: NewMemoryCache()}); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 		b.Run(fmt.Sprintf("passages=%d/cache=warm", n), func(b *testing.B) {
 			cache := NewMemoryCache()
-			Build(context.Background(), c, NewLocalEmbedder(0), cache)
+			Build(context.Background(), c, BuildOptions{Embedder: NewLocalEmbedder(0), Cache: cache})
 			for b.Loop() {
-				if _, err := Build(context.Background(), c, NewLocalEmbedder(0), cache); err != nil {
+				if _, err := Build(context.Background(), c, BuildOptions{Embedder: NewLocalEmbedder(0), Cache: cache}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -307,7 +307,7 @@ func BenchmarkLexical(b *testing.B) {
 				q := benchQuestions[i%len(benchQuestions)]
 				ws := words(q)
 				toks := contentTokens(ws)
-				ix.searchLexical(ix.lex.expand(toks, ix.thesaurus.expand(ws, toks)), depth(3, n), func(int32, float64) {})
+				searchLexical(ix.lex, ix.lex.expand(toks, ix.thesaurus.expand(ws, toks)), depth(3, n), func(int32, float64) {})
 				i++
 			}
 		})

@@ -26,6 +26,7 @@ type Store struct {
 	// manifestPath, when set, remembers the last indexed corpus across
 	// restarts so the first load can report what changed.
 	manifestPath string
+	questionSrc  QuestionSource
 	log          *slog.Logger
 
 	mu  sync.Mutex // one rebuild at a time
@@ -36,7 +37,9 @@ type Store struct {
 type StoreOptions struct {
 	Cache        *Cache
 	ManifestPath string
-	Logger       *slog.Logger
+	// Questions supplies what sections answer (doc2query); none when nil.
+	Questions QuestionSource
+	Logger    *slog.Logger
 }
 
 // NewStore returns an empty store; call Load before searching.
@@ -47,7 +50,7 @@ func NewStore(e Embedder, opts StoreOptions) *Store {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Store{embedder: e, cache: opts.Cache, manifestPath: opts.ManifestPath, log: opts.Logger}
+	return &Store{embedder: e, cache: opts.Cache, manifestPath: opts.ManifestPath, questionSrc: opts.Questions, log: opts.Logger}
 }
 
 // Current returns the serving index, or nil before the first Load.
@@ -68,7 +71,7 @@ func (s *Store) Search(ctx context.Context, q Query) (Ranking, error) {
 func (s *Store) Load(ctx context.Context, c *corpus.Corpus) (corpus.Changes, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ix, err := Build(ctx, c, s.embedder, s.cache)
+	ix, err := Build(ctx, c, BuildOptions{Embedder: s.embedder, Cache: s.cache, Questions: s.questions(ctx, c)})
 	if err != nil {
 		return corpus.Changes{}, fmt.Errorf("rebuild index for corpus %s: %w", c.Version, err)
 	}
@@ -93,6 +96,19 @@ func (s *Store) Load(ctx context.Context, c *corpus.Corpus) (corpus.Changes, err
 		}
 	}
 	return changes, nil
+}
+
+// questions gathers what c's sections answer. Failing sources cost recall,
+// not the refresh: the index is built without what they could not give.
+func (s *Store) questions(ctx context.Context, c *corpus.Corpus) map[string][]string {
+	if s.questionSrc == nil {
+		return nil
+	}
+	qs, err := s.questionSrc.Questions(ctx, c.Sections())
+	if err != nil {
+		s.log.Warn("index built without some sections' questions", "corpus_version", c.Version, "err", err)
+	}
+	return qs
 }
 
 // CacheStats reports the embedding cache's hits and misses.

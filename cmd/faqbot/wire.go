@@ -60,7 +60,12 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 	} else {
 		a.embedder = retrieval.NewLocalEmbedder(0)
 	}
-	storeOpts := retrieval.StoreOptions{Cache: cache, Logger: log}
+	doc, tsv := corpus.DefaultQuestions()
+	shipped, err := retrieval.ParseShippedQuestions(doc, tsv)
+	if err != nil {
+		return nil, fmt.Errorf("read the embedded FAQ's questions: %w", err)
+	}
+	storeOpts := retrieval.StoreOptions{Cache: cache, Logger: log, Questions: shipped}
 	if opts.manifest {
 		storeOpts.ManifestPath = filepath.Join(cfg.DataDir, "index.json")
 	}
