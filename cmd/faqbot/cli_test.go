@@ -87,7 +87,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"ask"}, "want a QUESTION"},
 		{[]string{"ask", "--nope", "x"}, "flag provided but not defined"},
-		{[]string{"eval"}, "want one FILE.tsv"},
+		{[]string{"eval"}, "want FILE.tsv"},
 		{[]string{"eval", "/nonexistent/q.tsv"}, "/nonexistent/q.tsv"},
 		{[]string{"ask", "--corpus", "/nonexistent/faq.md", "hi"}, "--corpus: "},
 	}
