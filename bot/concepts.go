@@ -1,0 +1,283 @@
+package bot
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The escalation policy recognises intents, not phrases: each concept
+// below is the many ways people say one thing ("keep it running longer",
+// "push the date back", "hold off the switch-off" all defer the removal),
+// in English and in the languages this product's customers write in. The
+// policy combines concepts by proximity (policy.go); a concept alone
+// decides nothing.
+
+// concept is one idea and the phrases that express it.
+type concept struct {
+	name string
+	re   *regexp.Regexp
+}
+
+func newConcept(name string, alternatives ...string) concept {
+	return concept{name: name, re: regexp.MustCompile(`(?i)(?:` + strings.Join(alternatives, `|`) + `)`)}
+}
+
+// w joins alternatives. Matches must start and end at word boundaries,
+// which mentions checks itself: \b knows only ASCII letters, and a
+// boundary matched as a character would be consumed and hide the next
+// word's start.
+func w(alts ...string) string { return `(?:` + strings.Join(alts, `|`) + `)` }
+
+var (
+	// strongDefer asks for more time by itself: no one asks for a grace
+	// period or says they won't be ready by the date in passing.
+	strongDefer = newConcept("strong defer",
+		w(`extensions?`, `postpon\w+`, `grace period`, `reprieve`, `waiver`, `exempt\w*`, `carve[- ]?out`, `hold(?:ing)? off`,
+			`push(?:ed|ing)?(?: \w+){0,5} back`, `(?:later|new|different|another|extended) (?:removal |shutdown |switch-off )?(?:date|deadline)`,
+			`move(?: \w+){0,3} (?:date|deadline)`,
+			`won'?t be (?:ready|done|finished)`, `(?:not|never) (?:be )?(?:ready|done|finished)(?: \w+)? (?:by|before|in time)`,
+			`no (?:chance|way)(?: \w+){0,4} (?:done|ready|finish\w*|make it)`, `miss(?:ing)? the (?:deadline|cut-?off)`,
+			`(?:can'?t|cannot|can not|unable to|won'?t be able to) (?:migrate|move|transition|switch|finish|complete|be ready|make it|make the deadline|meet the deadline)(?: \w+){0,4} (?:before|by|until|in time)`,
+			`verlänger\w*`, `fristverlängerung`, `aufschub`, `aufschieben`, `nicht rechtzeitig`,
+			`verleng\w*`, `uitstel\w*`, `niet op tijd`,
+			`prolongation`, `prolonger`, `sursis`, `dérogation`, `pas prêts? à temps`,
+			`prórroga`, `prorrogar`, `aplaz\w+`, `pospon\w+`, `extensión`, `ampliación del plazo`, `no (?:estaremos|llegamos|llegaremos) a tiempo`,
+			`proroga`, `prorogare`, `prorrogação`))
+
+	// timeAsk asks for time: an extension next to the removal ("a few more
+	// months before outbound goes away").
+	timeAsk = newConcept("time",
+		w(`extend(?:ed|ing)?`, `prolong\w*`, `delay\w*`, `defer\w*`, `push(?:ed|ing)?(?: \w+){0,3} out`, `put(?: \w+){0,2} on hold`, `pause\w*`,
+			`(?:more|extra|additional|another|some|enough) (?:time|runway|months?|weeks?|quarters?|years?)`,
+			`(?:a )?(?:few|couple(?: of)?|two|three|four|six|\d+) (?:more|extra|additional) (?:days|weeks|months|quarters|years)`,
+			`longer`, `until (?:after|the end|end|q[1-4]|next|january|february|march|april|may|june|july|august|september|october|november|december|\d{4})`,
+			`(?:past|beyond) (?:the )?(?:deadline|cut-?off|date|removal|june|that date)`, `exceptions?`, `opt(?:ing)?[- ]out`,
+			`negotiat\w+`, `special (?:treatment|arrangement|dispensation|case)`,
+			`länger`, `mehr zeit`, `ausnahme\w*`, `verschieb\w*`, `langer`, `meer tijd`, `uitzondering\w*`,
+			`délai\w*`, `plus de temps`, `reporter`, `más tiempo`, `retras\w+`, `excepción`, `più tempo`, `mais tempo`))
+
+	// continuation asks to go on with outbound as it is ("keep it
+	// running", "please don't switch it off").
+	continuation = newConcept("continuation",
+		w(`keep(?:ing)?(?: \w+){0,3} (?:running|alive|on|going|active|available|enabled|live)`, `keep(?:ing)? (?:using|outbound|obm|it)`,
+			`leave(?: \w+){0,3} (?:on|running|alive|active|enabled)`, `continue (?:to use|using|running|with outbound)`,
+			`stay(?:ing)? on (?:outbound|obm|it)`, `retain (?:access|outbound)`,
+			`(?:don'?t|do not|not|never) (?:remove|pull|switch|turn|shut|disable|kill|cut|take|sunset|retire)\w*`,
+			`weiter (?:nutzen|verwenden|laufen)`, `behalten`, `blijven gebruiken`, `behouden`, `continuer à utiliser`, `garder`, `conserver`,
+			`seguir (?:usando|utilizando)`, `mantener`))
+
+	// removalTarget is the removal itself, its date, or outbound as the
+	// thing that goes away.
+	removalTarget = newConcept("removal",
+		w(`outbound`, `obm`, `out-bound`, `removal`, `remov\w+`, `deadline`, `cut-?off`, `cutover`, `switch(?:ing)?[- ]?off`,
+			`shut ?(?:down|off)`, `shutdown`, `turn(?:ing)?[- ]?off`, `sunset\w*`, `retir\w+`, `decommission\w*`, `deprecat\w*`,
+			`phase[- ]?out`, `go(?:es|ing)? away`, `end of june`, `june 30`, `30 june`, `30th of june`, `(?:the|that) date`, `in time`,
+			`abschaltung`, `entfernung`, `stichtag`, `frist`, `ausgehend\w*`,
+			`verwijder\w*`, `uitfasering`, `uitzetten`, `einddatum`,
+			`suppression`, `retrait`, `date limite`, `échéance`, `sortant`,
+			`eliminación`, `retirada`, `fecha límite`, `plazo`, `saliente`,
+			`rimozione`, `scadenza`, `remoção`, `prazo`))
+
+	// outboundThing is outbound marketing or something built in it.
+	outboundThing = newConcept("outbound",
+		w(`outbound`, `obm`, `out-bound`, `ausgehend\w*`, `sortant`, `saliente`, `uitgaand\w*`))
+
+	// realTime is the product people move to; asking how to do something
+	// there is a fair question, not an outbound one.
+	realTime = newConcept("realtime",
+		w(`real-?time(?: journeys?| marketing)?`, `realtime`, `rtj`, `rtm`, `new (?:app|module|designer|version)`))
+
+	// migration is moving things from outbound to real-time journeys: the
+	// transition itself, which the FAQ is about.
+	migration = newConcept("migration",
+		w(`mov(?:e|es|ed|ing)`, `migrat\w+`, `transfer\w*`, `convert\w*`, `rebuild\w*`, `re-?creat\w+`, `port(?:ing|ed)?`, `bring(?: \w+){0,3} over`, `import\w*`, `transition\w*`, `switch(?:ing)? (?:to|over)`,
+			`umzieh\w*`, `migrier\w*`, `overzetten`, `migreren`, `migrer`, `migrar`))
+
+	// problem is something not working as it should.
+	problem = newConcept("problem",
+		w(`errors?`, `fail\w*`, `broken`, `breaks?`, `breaking`, `bugs?`, `crash\w*`, `stuck`, `blocked`, `blocking`, `hangs?`, `hanging`,
+			`bounc\w+`, `blank`, `disappear\w*`, `vanish\w*`, `gone`, `missing`, `lost`, `lose`, `losing`,
+			`not (?:working|sending|loading|saving|publishing|syncing|refreshing|updating|triggering|delivering|rendering|showing|arriving|received|delivered|going out|coming in|being sent|firing)`,
+			`(?:isn'?t|aren'?t|doesn'?t|don'?t|won'?t|can'?t|cannot|couldn'?t|didn'?t|wasn'?t|weren'?t|dont|doesnt|wont|cant) (?:\w+ ){0,2}(?:work|send|load|open|save|publish|go live|sync|refresh|update|trigger|fire|deliver|render|show|display|submit|receive|get|arrive|come|start|run)\w*`,
+			`stopped(?: \w+)?`, `stops? (?:working|sending|syncing|saving)`, `nothing (?:is |was )?(?:being )?(?:sent|going out|happen\w*|delivered|received|arriv\w*)`,
+			`no (?:emails?|messages?|leads?|submissions?|registrations?|sends?) (?:are |were |is |have |has )?(?:\w+ )?(?:sent|going out|arriving|coming|delivered|received|created)`,
+			`(?:issue|problem|trouble|glitch)s? (?:with|in|on|sending|publishing)`, `troubleshoot\w*`, `debug\w*`, `fix\w*`, `repair\w*`, `sort (?:it|this) out`,
+			`look into`, `investigate`, `(?:went|goes|going) wrong`, `something wrong`, `(?:what'?s|what is) wrong`, `out of date`, `stale`, `timing out`, `times out`, `greyed out`, `grayed out`,
+			`fehler\w*`, `funktioniert nicht`, `geht nicht`, `kaputt`, `hängt`,
+			`fout\w*`, `werkt niet`, `kapot`,
+			`erreur\w*`, `ne fonctionne (?:plus|pas)`, `ne marche (?:plus|pas)`, `bloqué\w*`, `panne`,
+			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`))
+
+	// doing is setting up, building or changing something.
+	doing = newConcept("do",
+		w(`how (?:do|can|should|would|could|to|i|we)`, `how'?d`, `steps?`, `walk (?:me|us) through`, `guide (?:me|us)`, `instructions`, `where (?:do|can) (?:i|we) (?:set|configure|change|find the (?:button|setting|option))`,
+			`(?:need|want|trying|try|have|planning|going) to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|design|modify|copy|clone)`,
+			`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help)`,
+			`please (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|update|help)`,
+			`set ?up`, `configur\w+`, `creat\w+`, `build\w*`, `schedul\w+`, `publish\w*`, `republish\w*`, `edit\w*`, `customi[sz]\w+`, `design\w*`, `launch\w*`,
+			`post(?:s|ed|ing)?`, `shar(?:e|ed|ing)`, `chang(?:e|es|ed|ing)`, `modif\w+`, `updat\w+`, `sync\w*`, `connect\w*`, `integrat\w*`,
+			`einrichten`, `erstellen`, `konfigurieren`, `wie (?:kann|können)`, `instellen`, `aanmaken`, `hoe (?:kan|moet)`,
+			`configurer`, `créer`, `comment (?:faire|créer|configurer)`, `configurar`, `crear`, `cómo (?:puedo|hago|configuro|creo)`))
+
+	// reenable asks for outbound (or its parts) to be switched back on or
+	// added.
+	reenable = newConcept("reenable",
+		w(`re-?enabl\w*`, `re-?activat\w*`, `reinstat\w*`, `restor\w*`, `reinstall\w*`, `bring(?: \w+){0,2} back`,
+			`(?:need|want|get|have|put|flip|switch|turn)(?: \w+){0,3} back`, `turn(?: \w+){0,3} (?:back )?on`, `switch(?: \w+){0,3} (?:back )?on`,
+			`enabl\w*`, `activat\w*`, `unhid\w*`, `un-hid\w*`, `add(?: \w+){0,3} outbound`, `(?:get|give|grant)(?: \w+){0,2} access`, `provision\w*`, `install(?: \w+){0,2} outbound`,
+			`aktivier\w*`, `wiederherstell\w*`, `freischalt\w*`, `wieder (?:einschalten|aktivieren|herstellen)`,
+			`activer\w*`, `inschakel\w*`, `terugzett\w*`, `terug(?:krijgen|halen|zetten)`,
+			`réactiv\w*`, `rétablir`, `activer`,
+			`reactiv\w*`, `activar`, `habilit\w*`, `restaurar`))
+
+	// social is social posting and LinkedIn: removed with outbound.
+	social = newConcept("social",
+		w(`social (?:post\w*|media|network\w*|publish\w*|channels?|selling)`, `linked ?in`, `facebook`, `twitter`, `instagram`,
+			`soziale (?:medien|netzwerke)`, `sociale media`, `réseaux sociaux`, `redes sociales`))
+
+	// future asks what the product will bring, an information question.
+	future = newConcept("future",
+		w(`roadmap`, `release (?:wave|plan)s?`, `future release`, `plan(?:s|ned|ning)? to (?:add|support|bring|offer|release)`,
+			`(?:come|coming) (?:back|to real-?time|to rtj)`, `be (?:added|supported|available|back) (?:in|to|again)`, `when will`, `any (?:news|plans|update) (?:on|about)`))
+
+	// info asks how things are or will be, not for something to be done.
+	info = newConcept("info",
+		w(`what (?:happens|will happen|happened|does it mean|changes)`, `will(?: \w+){1,4} (?:still|keep|continue|stop|be|work)\w*`, `(?:does|do|is|are|can) (?:\w+ ){0,4}still`,
+			`(?:is )?(?:this|that|it) (?:is )?(?:normal|expected|by design|intended|correct|true|right)`, `is it just`, `does it (?:actually )?(?:stop|block|prevent)`, `by design`, `expected behaviou?r`,
+			`why (?:is|was|did|are|were|aren'?t|isn'?t|has|have)`, `what (?:should|do) (?:we|i) (?:use|do) instead`, `instead of`, `recommend\w*`, `alternative\w*`))
+
+	// reasons asks why, or what to use instead: about the product's
+	// choices, not for help with them.
+	reasons = newConcept("reasons",
+		w(`why`, `warum`, `waarom`, `pourquoi`, `por qué`, `instead`, `recommend\w*`, `alternative\w*`, `replacement`, `replace`, `stattdessen`, `plutôt`, `en su lugar`))
+
+	// human asks for a person.
+	human = newConcept("human",
+		w(`(?:talk|speak|chat|connect|get in touch|be in touch)(?: me| us)? (?:to|with) (?:a |an |some |your |the )?(?:human|person|people|someone|somebody|agent|rep|representative|engineer|expert|consultant|support|team|colleague|manager)`,
+			`(?:real|actual|live) (?:person|human|agent|people)`, `human (?:please|agent|being|help)`, `(?:get|want|need|have)(?: \w+){0,2} (?:a |an )?(?:human|person|agent)`,
+			`ask a human`, `escalat\w*`, `(?:open|raise|log|file|create|submit)(?: \w+){0,2} (?:ticket|case|incident)`,
+			`(?:call|phone|ring) (?:me|us) back`, `call ?back`, `(?:someone|somebody|anyone|person)(?: \w+){0,4} (?:i|we) can (?:call|talk|speak|contact|phone)`,
+			`(?:can|could) (?:someone|somebody|anyone|a person)(?: from)?(?: \w+){0,3} (?:call|contact|reach|help|get in touch)`, `contact (?:me|us)\b`,
+			`mit (?:einem|einer) (?:menschen|mitarbeiter\w*|person)`, `(?:menschen|mitarbeiter) sprechen`, `ansprechpartner`,
+			`met (?:iemand|een mens|een medewerker)`, `medewerker spreken`,
+			`parler (?:à|avec) (?:quelqu'un|un humain|une personne|un conseiller)`,
+			`hablar con (?:alguien|una persona|un humano|un agente)`))
+
+	// strongRequest asks for something to be done for us, beyond a plain
+	// "can we …?".
+	strongRequest = newConcept("strong request",
+		w(`is (?:it|there)(?: \w+)? (?:possible|a way|any way|anything|any chance|a chance|a process|an option|someone|a form)`,
+			`any (?:way|chance|option)`, `(?:our|the|what are (?:our|the|my)) options`, `please`, `pls`, `plz`, `kindly`, `request\w*`, `ask\w* (?:for|microsoft|ms)`, `apply\w* for`,
+			`(?:we|i) (?:need|want|would like|'d like|require|must have)`, `(?:could|would|can|will) (?:you|microsoft|ms|someone)`,
+			`needs? to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|fix|get)`, `what'?s the (?:route|process|way)`,
+			`(?:who|where) (?:do|can|should|would) (?:we|i)`, `let us`, `allow us`, `give us`,
+			`bitte`, `alstublieft`, `graag`, `s'il vous plaît`, `svp`, `por favor`))
+
+	// request frames a question as asking for something for us.
+	request = newConcept("request",
+		w(`(?:can|could|may|might|would|will) (?:we|i|you|microsoft|ms|they|our \w+)`, `is (?:it|there)(?: \w+)? (?:possible|a way|any way|anything|any chance|a chance|a process|an option|someone|a form)`,
+			`any (?:way|chance|option)`, `options?`, `please`, `pls`, `plz`, `kindly`, `request\w*`, `ask\w* (?:for|microsoft|ms)`, `apply\w* for`,
+			`(?:we|i) (?:need|want|would like|'d like|require|must have)`, `need(?:s|ed)?`, `(?:how|where|who) (?:do|can|should|would) (?:we|i)`, `what'?s the (?:route|process|way)`,
+			`let us`, `allow us`, `give us`, `for (?:us|our (?:org|company|tenant|environment|team|business|client|customer))`,
+			`können wir`, `kann ich`, `bitte`, `kunnen we`, `kan ik`, `alstublieft`, `graag`, `pouvons-nous`, `puis-je`, `s'il vous plaît`, `svp`, `podemos`, `puedo`, `por favor`))
+)
+
+// mention is where a concept occurs, in words from the question's start.
+type mention struct{ from, to int }
+
+// maxMentions bounds the matches looked for per concept, which keeps the
+// work linear in the question's length even for text built to match.
+const maxMentions = 32
+
+// mentions finds a concept's occurrences in text that start and end at word
+// boundaries, as word positions. keep, when set, may reject a match given
+// the text before it.
+func mentions(re *regexp.Regexp, text string, starts []int, keep func(before string) bool) []mention {
+	var out []mention
+	for off, tries := 0, 0; off < len(text) && tries < 4*maxMentions && len(out) < maxMentions; tries++ {
+		loc := re.FindStringIndex(text[off:])
+		if loc == nil {
+			break
+		}
+		from, to := off+loc[0], off+loc[1]
+		if to == from || !boundaryBefore(text, from) || !boundaryAt(text, to) {
+			_, size := utf8.DecodeRuneInString(text[from:])
+			off = from + max(size, 1)
+			continue
+		}
+		if keep == nil || keep(text[:from]) {
+			out = append(out, mention{from: wordAt(starts, from), to: wordAt(starts, to-1)})
+		}
+		off = to
+	}
+	return out
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func boundaryBefore(text string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return i == 0 || !isWordRune(r)
+}
+
+func boundaryAt(text string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return i == len(text) || !isWordRune(r)
+}
+
+// wordStarts returns the byte offset at which each word of text begins.
+func wordStarts(text string) []int {
+	var starts []int
+	in := false
+	for i, r := range text {
+		letter := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\''
+		if letter && !in {
+			starts = append(starts, i)
+		}
+		in = letter
+	}
+	return starts
+}
+
+// wordAt is the index of the word at or before byte offset off.
+func wordAt(starts []int, off int) int {
+	lo, hi := 0, len(starts)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if starts[m] <= off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return max(0, lo-1)
+}
+
+// apart is near for mentions that do not overlap: "social posting" is no
+// request to post.
+func apart(a, b []mention, span int) bool {
+	for _, x := range a {
+		for _, y := range b {
+			overlap := x.from <= y.to && y.from <= x.to
+			if !overlap && x.from <= y.to+span && y.from <= x.to+span {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// near reports whether some mention of a lies within span words of some
+// mention of b (overlapping counts: "keep outbound running" is both).
+func near(a, b []mention, span int) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x.from <= y.to+span && y.from <= x.to+span {
+				return true
+			}
+		}
+	}
+	return false
+}

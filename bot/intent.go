@@ -1,0 +1,152 @@
+package bot
+
+import (
+	"regexp"
+	"unicode/utf8"
+)
+
+// intent is which concepts a question holds and where.
+type intent struct {
+	strongDefers, timeAsks, continuations []mention
+	removal, outbound, realTime, migrate  []mention
+	problem, doing, task, enable, social  []mention
+	future, info, reasons, human          []mention
+	request, strongRequest                []mention
+}
+
+// proximity is how many words apart two concepts may be and still speak of
+// one thing: about a clause.
+const proximity = 12
+
+// task is asking to get something done, as opposed to asking whether it
+// can be: "we need to build an outbound journey" versus "can I still create
+// outbound emails?".
+var task = newConcept("task", w(
+	`how (?:do|can|should|would|could|to) (?:i|we|you|one)?`, `how (?:i|we)(?: can| do| should| could)?`, `how to`, `steps?`, `walk (?:me|us) through`, `guide (?:me|us)`,
+	`(?:need|needs|want|wants|trying|try|tries|have|has|planning|going|got) to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|design|modify|copy|clone|fix|get)`,
+	`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help|investigate)`,
+	`please (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|update|help|investigate|look)`,
+	`help(?: me| us)?`, `what (?:do|should) (?:i|we) do`, `where (?:is|are) the (?:button|option|setting)`, `cannot find`, `can'?t find`,
+	`wie (?:kann|können)`, `hoe (?:kan|moet)`, `comment (?:faire|créer|configurer)`, `cómo (?:puedo|hago|configuro|creo)`))
+
+// generic ends text that makes what follows general ("when you try to …").
+var generic = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
+
+// hypothetical ends text that makes a problem only feared ("don't want
+// things to break", "if it fails").
+var hypothetical = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:don'?t want|dont want|do not want|avoid|prevent|without|worried|afraid|risk|if|unless|might|could|would|will|may|in case)(?:\s+\S+){0,6}\s*$`)
+
+// tail is the last words before a match, enough for generic and
+// hypothetical to read, so that checking them stays cheap however long the
+// question.
+func tail(before string) string {
+	const n = 80
+	if len(before) <= n {
+		return before
+	}
+	i := len(before) - n
+	for i < len(before) && !utf8.RuneStart(before[i]) {
+		i++
+	}
+	return before[i:]
+}
+
+// readIntent finds the concepts in a question.
+func readIntent(text string) intent {
+	starts := wordStarts(text)
+	find := func(c concept) []mention { return mentions(c.re, text, starts, nil) }
+	// "when you try to create …" describes, it does not ask.
+	taskMentions := mentions(task.re, text, starts, func(before string) bool { return !generic.MatchString(tail(before)) })
+	// "don't want things to break" fears a problem, it has none.
+	problems := mentions(problem.re, text, starts, func(before string) bool { return !hypothetical.MatchString(tail(before)) })
+	return intent{
+		strongDefers: find(strongDefer), timeAsks: find(timeAsk), continuations: find(continuation),
+		removal:  find(removalTarget),
+		outbound: find(outboundThing), realTime: find(realTime), migrate: find(migration),
+		problem: problems, doing: find(doing), task: taskMentions, enable: find(reenable), social: find(social),
+		future: find(future), info: find(info), reasons: find(reasons), human: find(human), request: find(request), strongRequest: find(strongRequest),
+	}
+}
+
+// extension: asking for the removal to come later for us.
+func (i intent) extension() bool {
+	if len(i.strongDefers) > 0 {
+		return true
+	}
+	switch {
+	case near(i.timeAsks, i.removal, proximity) && len(i.request) > 0:
+		return true
+	case near(i.continuations, i.outbound, proximity) && len(i.strongRequest) > 0:
+		return true
+	}
+	return false
+}
+
+// reenable: asking for outbound to be turned (back) on or added.
+func (i intent) reenable() bool {
+	return near(i.enable, i.outbound, proximity) && len(i.request)+len(i.problem) > 0 && len(i.future) == 0
+}
+
+// socialHelp: asking to do, fix or get back social posting or LinkedIn
+// lead generation, which left with outbound.
+func (i intent) socialHelp() bool {
+	if len(i.social) == 0 || len(i.future) > 0 || len(i.reasons) > 0 {
+		return false
+	}
+	return apart(i.social, i.doing, proximity) || near(i.social, i.problem, proximity) || near(i.social, i.enable, proximity) || near(i.social, i.task, proximity)
+}
+
+// troubleshooting: something built in outbound does not work. A problem
+// nearer to real-time journeys is about the new product ("real-time
+// doesn't do X the way outbound did"), and one only feared ("don't want
+// things to break") is no problem yet. A long report may state the
+// problem far from where it names outbound; a plea for help binds them.
+func (i intent) troubleshooting() bool {
+	problems := closerTo(i.problem, i.outbound, i.realTime)
+	if len(problems) == 0 || (len(i.info) > 0 && len(i.strongRequest) == 0) {
+		return false
+	}
+	return near(i.outbound, problems, proximity) || len(i.strongRequest) > 0
+}
+
+// outboundHowTo: asking to build or change something in outbound. Doing
+// it in real-time journeys instead, or moving it there, is a fair question
+// for the FAQ.
+func (i intent) outboundHowTo() bool {
+	if (len(i.info) > 0 && len(i.strongRequest) == 0) || near(i.migrate, i.task, proximity) {
+		return false
+	}
+	doing := closerTo(i.doing, i.outbound, i.realTime)
+	return near(i.outbound, i.task, proximity) && near(i.outbound, doing, proximity)
+}
+
+func (i intent) wantsPerson() bool { return len(i.human) > 0 }
+
+// closerTo keeps the mentions of xs nearer to some mention of a than to
+// any mention of b.
+func closerTo(xs, a, b []mention) []mention {
+	var out []mention
+	for _, x := range xs {
+		if distance(x, a) < distance(x, b) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// distance is how many words lie between x and the nearest of ms (a large
+// number when ms is empty).
+func distance(x mention, ms []mention) int {
+	best := 1 << 30
+	for _, m := range ms {
+		d := 0
+		switch {
+		case m.to < x.from:
+			d = x.from - m.to
+		case x.to < m.from:
+			d = m.from - x.to
+		}
+		best = min(best, d)
+	}
+	return best
+}
