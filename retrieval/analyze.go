@@ -24,7 +24,7 @@ var abbreviations = map[string][]string{
 // hyphenated forms that would otherwise split into meaningless letters, and
 // "real-time", which is one product word: split, its "time" would match every
 // question about time.
-var hyphenated = regexp.MustCompile(`\b(ci)-([jd])\b|\b(e)-(mail)|\b(real)[- ](time)\b`)
+var hyphenated = regexp.MustCompile(`\b(ci)[- ]?([jd])(?:ourneys|ata)?\b|\b(e)-(mail)|\b(real)[- ](time)\b`)
 
 // extraStopWords are question fillers that say nothing about the topic.
 var extraStopWords = map[string]bool{
@@ -33,6 +33,12 @@ var extraStopWords = map[string]bool{
 	"still": true, "get": true, "us": true, "anything": true, "something": true,
 	"etc": true, "like": true, "want": true, "know": true, "tell": true,
 	"exactly": true, "yet": true, "now": true,
+	// Chat shorthand and contractions typed without the apostrophe.
+	"pls": true, "plz": true, "thx": true, "thanks": true, "rn": true, "asap": true, "fyi": true, "btw": true,
+	"tbh": true, "imo": true, "imho": true, "ppl": true, "u": true, "ur": true, "hi": true, "hello": true, "hey": true,
+	"dont": true, "doesnt": true, "didnt": true, "cant": true, "wont": true, "isnt": true, "arent": true,
+	"wasnt": true, "werent": true, "shouldnt": true, "couldnt": true, "wouldnt": true, "havent": true, "hasnt": true,
+	"im": true, "ive": true, "youre": true, "theyre": true, "whats": true, "thats": true, "theres": true, "lets": true,
 }
 
 // token is one content word of a text: its surface form, its index term

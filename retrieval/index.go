@@ -34,8 +34,13 @@ type Index struct {
 	// sections by questionSection.
 	questions       []string
 	questionSection []int32
-	qlex            *lexical
-	qcollection     *chromem.Collection
+	// questionSpan holds each section's questions as [first, last], or
+	// [-1, -1] when it has none.
+	questionSpan [][2]int32
+	qlex         *lexical
+	qcollection  *chromem.Collection
+	// everyday tells everyday words from specific ones, for Support.
+	everyday *everyday
 
 	embedder   Embedder
 	collection *chromem.Collection // nil when embeddings failed at build
@@ -91,6 +96,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 	ix.lex = newLexical(docs)
 	ix.thesaurus = parseThesaurus(defaultThesaurus)
 	ix.addQuestions(opts.Questions)
+	ix.everyday = parseEveryday(everydayWords)
 	if embedder == nil {
 		ix.denseErr = errors.New("no embedder configured")
 		return ix, nil
@@ -125,8 +131,14 @@ func (ix *Index) addQuestions(bySection map[string][]string) {
 		return
 	}
 	var docs []lexDoc
+	ix.questionSpan = make([][2]int32, len(ix.sections))
 	for i, s := range ix.sections {
+		ix.questionSpan[i] = [2]int32{-1, -1}
 		for _, q := range boundQuestions(bySection[s.Key()]) {
+			if ix.questionSpan[i][0] < 0 {
+				ix.questionSpan[i][0] = int32(len(ix.questions))
+			}
+			ix.questionSpan[i][1] = int32(len(ix.questions))
 			ix.questions = append(ix.questions, q)
 			ix.questionSection = append(ix.questionSection, int32(i))
 			docs = append(docs, lexDoc{body: q})

@@ -103,6 +103,15 @@ func (l *lexical) addField(tf map[string]float32, text string, weight float32) f
 
 func bigram(a, b string) string { return a + " " + b }
 
+// titleTerms returns the terms of a section title.
+func (l *lexical) titleTerms(title string) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range tokens(title) {
+		out[t.term] = true
+	}
+	return out
+}
+
 // queryTerm is a term to look up with the weight its match is worth. word
 // is the position of the question word it came from; pairs have pair set.
 type queryTerm struct {
@@ -110,6 +119,12 @@ type queryTerm struct {
 	weight float64
 	word   int
 	pair   bool
+	// source is the term of the question word this one stands for ("" for
+	// pairs and for synonyms of stop-word phrases).
+	source string
+	// creditOnly marks a term another question word already searches for:
+	// it is not scored twice, but still tells that its own word is covered.
+	creditOnly bool
 }
 
 // expand turns a question into weighted query terms: its words (a word the
@@ -117,22 +132,27 @@ type queryTerm struct {
 // it still counts against coverage) and consecutive pairs.
 func (l *lexical) expand(q []token, syns []synonym) []queryTerm {
 	var out []queryTerm
-	seen := map[string]bool{}
+	seen := map[string]string{} // term -> the source it was added for
 	add := func(qt queryTerm) {
-		if !seen[qt.term] {
-			seen[qt.term] = true
+		source, dup := seen[qt.term]
+		switch {
+		case !dup:
+			seen[qt.term] = qt.source
+			out = append(out, qt)
+		case qt.source != "" && qt.source != source:
+			qt.creditOnly = true
 			out = append(out, qt)
 		}
 	}
 	for i, t := range q {
 		if _, ok := l.postings[t.term]; ok {
-			add(queryTerm{term: t.term, weight: 1, word: i})
+			add(queryTerm{term: t.term, weight: 1, word: i, source: t.term})
 		} else if fixes := l.corrections(t.word); len(fixes) > 0 {
 			for _, term := range fixes {
-				add(queryTerm{term: term, weight: fuzzyWeight, word: i})
+				add(queryTerm{term: term, weight: fuzzyWeight, word: i, source: t.term})
 			}
 		} else {
-			add(queryTerm{term: t.term, weight: 1, word: i})
+			add(queryTerm{term: t.term, weight: 1, word: i, source: t.term})
 		}
 		if i > 0 {
 			add(queryTerm{term: bigram(q[i-1].term, t.term), weight: bigramWeight, word: i, pair: true})
@@ -143,7 +163,11 @@ func (l *lexical) expand(q []token, syns []synonym) []queryTerm {
 	for _, syn := range syns {
 		for j, term := range syn.terms {
 			if _, ok := l.postings[term]; ok {
-				add(queryTerm{term: term, weight: synonymWeight / float64(len(syn.terms)), word: syn.word, pair: syn.word < 0})
+				source := ""
+				if syn.word >= 0 && syn.word < len(q) {
+					source = q[syn.word].term
+				}
+				add(queryTerm{term: term, weight: synonymWeight / float64(len(syn.terms)), word: syn.word, pair: syn.word < 0, source: source})
 			}
 			if j > 0 {
 				pair := bigram(syn.terms[j-1], term)
@@ -199,7 +223,7 @@ func (l *lexical) score(q []queryTerm, scores []float64) []int32 {
 	var touched []int32
 	for _, qt := range q {
 		ps := l.postings[qt.term]
-		if len(ps) == 0 {
+		if len(ps) == 0 || qt.creditOnly {
 			continue
 		}
 		idf := l.idf(qt.term) * qt.weight

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"unicode"
 
 	"github.com/faqbot/faqbot/corpus"
 	"github.com/philippgille/chromem-go"
@@ -94,6 +95,29 @@ type Result struct {
 	// Confidence blends coverage with the dense similarity, in [0, 1]. Unlike
 	// Score it is comparable across questions, so thresholds use it.
 	Confidence float64
+	// Support says how much of the question's specific content the section
+	// covers: what decides whether it answers the question rather than
+	// merely being the best there is.
+	Support Support
+}
+
+// Support measures a section against the specific content of a question.
+type Support struct {
+	// Words counts the question's content words.
+	Words int
+	// Specific sums the words' specificity (0 for everyday words such as
+	// "boss", 1 for words such as "webinar" or "api").
+	Specific float64
+	// Uncovered sums the specificity of the words the section does not
+	// cover (in its text, its title or the questions it answers; typo
+	// corrections and synonyms cover partly).
+	Uncovered float64
+	// MaxUncovered is the specificity of the most specific word the
+	// section does not cover.
+	MaxUncovered float64
+	// PassageUncovered is Uncovered for the section's best single passage
+	// (with the section's title), without the questions it answers.
+	PassageUncovered float64
 }
 
 // Hit is a passage and its score within the ranking.
@@ -164,7 +188,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	}
 
 	syns := ix.thesaurus.expand(ws, qtoks)
-	qterms := ix.lex.expand(qtoks, syns)
+	plan := queryPlan{words: qtoks, terms: ix.lex.expand(qtoks, syns)}
+	if ix.qlex != nil {
+		plan.questionTerms = ix.qlex.expand(qtoks, syns)
+	}
+	qterms := plan.terms
 	temporal := asksWhen(ws)
 	if q.Mode != DenseOnly {
 		searchLexical(ix.lex, qterms, depth(k, len(ix.passages)), func(p int32, score float64) {
@@ -173,7 +201,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 			c.lexical = math.Max(c.lexical, score)
 		})
 		if ix.qlex != nil {
-			searchLexical(ix.qlex, ix.qlex.expand(qtoks, syns), depth(k, len(ix.questions)), func(d int32, score float64) {
+			searchLexical(ix.qlex, plan.questionTerms, depth(k, len(ix.questions)), func(d int32, score float64) {
 				c := bySection(ix.questionSection[d])
 				c.qlexical = math.Max(c.qlexical, score)
 			})
@@ -200,7 +228,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 			rank.Degraded = err
 		}
 	}
-	rank.Results = ix.fuse(cands, qterms, k, temporal)
+	rank.Results = ix.fuse(cands, plan, k, temporal)
 	return rank, nil
 }
 
@@ -268,7 +296,7 @@ func nearest(ctx context.Context, coll *chromem.Collection, v []float32, k int, 
 
 // fuse blends min-max normalised lexical and dense section scores and keeps
 // the best k sections.
-func (ix *Index) fuse(cands map[int32]*candidate, q []queryTerm, k int, temporal bool) []Result {
+func (ix *Index) fuse(cands map[int32]*candidate, plan queryPlan, k int, temporal bool) []Result {
 	lex, qlex := scale{fromZero: true}, scale{fromZero: true}
 	var dense, qdense scale
 	ranked := make([]*candidate, 0, len(cands))
@@ -306,7 +334,7 @@ func (ix *Index) fuse(cands map[int32]*candidate, q []queryTerm, k int, temporal
 	}
 	results := make([]Result, len(ranked))
 	for i, c := range ranked {
-		results[i] = ix.result(c, score[c], q, blend)
+		results[i] = ix.result(c, score[c], plan, blend)
 	}
 	return results
 }
@@ -346,7 +374,7 @@ func (s scale) norm(x float64) float64 {
 
 // result describes one ranked section with its matching passages, best
 // first.
-func (ix *Index) result(c *candidate, score float64, q []queryTerm, blend func(lex, dense float64) float64) Result {
+func (ix *Index) result(c *candidate, score float64, plan queryPlan, blend func(lex, dense float64) float64) Result {
 	r := Result{
 		Section:  ix.sections[c.section],
 		Score:    score,
@@ -354,7 +382,8 @@ func (ix *Index) result(c *candidate, score float64, q []queryTerm, blend func(l
 		Dense:    c.dense,
 		QLexical: c.qlexical,
 		QDense:   c.qdense,
-		Coverage: ix.coverage(q, c.section),
+		Coverage: ix.coverage(plan.terms, c.section),
+		Support:  ix.support(plan, c.section),
 	}
 	r.Confidence = confidence(r.Coverage, c.dense, ix.collection != nil)
 	for p, h := range c.hits {
@@ -415,3 +444,92 @@ func confidence(coverage, dense float64, haveDense bool) float64 {
 	}
 	return 0.5*coverage + 0.5*min(1, max(0, dense)/denseRef)
 }
+
+// queryPlan is a question analysed for both indexes: its content words and
+// the weighted terms each index looks up for them.
+type queryPlan struct {
+	words         []token
+	terms         []queryTerm // in the passage index
+	questionTerms []queryTerm // in the questions index
+}
+
+// support measures how much of the question's specific content a section
+// covers: a word is covered when one of its terms (itself, a typo
+// correction, a synonym) occurs in the section's passages or in the
+// questions it answers, with that term's weight. A word asked twice counts
+// once. The best single passage is measured too (with the section's
+// title): words scattered over a long section ("Power BI" in one bullet,
+// "templates" in another) do not make an answer.
+func (ix *Index) support(plan queryPlan, section int32) Support {
+	words := uniqueWords(plan.words)
+	span := ix.sectionSpan[section]
+	inSection := ix.credit(plan.terms, func(term string) bool { return ix.lex.occursIn(term, span[0], span[1]) })
+	if ix.qlex != nil && ix.questionSpan[section][0] >= 0 {
+		qspan := ix.questionSpan[section]
+		inQuestions := ix.credit(plan.questionTerms, func(term string) bool { return ix.qlex.occursIn(term, qspan[0], qspan[1]) })
+		for w, c := range inQuestions {
+			inSection[w] = max(inSection[w], c)
+		}
+	}
+	s := Support{Words: len(words), PassageUncovered: math.Inf(1)}
+	spec := make(map[string]float64, len(words))
+	for term, word := range words {
+		spec[term] = ix.specificity(word)
+		s.Specific += spec[term]
+		gap := spec[term] * (1 - min(1, inSection[term]))
+		s.Uncovered += gap
+		s.MaxUncovered = max(s.MaxUncovered, gap)
+	}
+	title := ix.lex.titleTerms(ix.sections[section].Title)
+	for p := span[0]; p <= span[1] && p >= 0; p++ {
+		inPassage := ix.credit(plan.terms, func(term string) bool { return title[term] || ix.lex.occursIn(term, p, p) })
+		gap := 0.0
+		for term := range words {
+			gap += spec[term] * (1 - min(1, max(inPassage[term], 0)))
+		}
+		s.PassageUncovered = min(s.PassageUncovered, gap)
+	}
+	if math.IsInf(s.PassageUncovered, 1) {
+		s.PassageUncovered = s.Uncovered
+	}
+	return s
+}
+
+// uniqueWords maps each distinct term of the question's words to its
+// surface word.
+func uniqueWords(toks []token) map[string]string {
+	out := make(map[string]string, len(toks))
+	for _, t := range toks {
+		if _, ok := out[t.term]; !ok {
+			out[t.term] = t.word
+		}
+	}
+	return out
+}
+
+// credit is, per question word (by its term), the weight of its best
+// query term that occurs where occurs says.
+func (ix *Index) credit(terms []queryTerm, occurs func(term string) bool) map[string]float64 {
+	out := map[string]float64{}
+	for _, t := range terms {
+		if t.pair || t.source == "" {
+			continue
+		}
+		if t.weight > out[t.source] && occurs(t.term) {
+			out[t.source] = t.weight
+		}
+	}
+	return out
+}
+
+// specificity of a question word; numbers say something specific but
+// often only set the scene ("our 40 journeys").
+func (ix *Index) specificity(word string) float64 {
+	if word != "" && unicode.IsDigit(rune(word[0])) {
+		return numberSpecificity
+	}
+	return ix.everyday.specificity(word)
+}
+
+// numberSpecificity is the specificity of a word that starts with a digit.
+const numberSpecificity = 0.3

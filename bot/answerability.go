@@ -1,0 +1,71 @@
+package bot
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/faqbot/faqbot/internal/logreg"
+)
+
+// Whether the FAQ answers a question is asked of the best section found:
+// does it cover the question's specific content (the words that name what
+// is asked about, not the scene around it), do the questions it answers
+// read like this one, does it hold the kind of answer asked for? A small
+// logistic model weighs these signals into a probability, trained on
+// labelled questions by `go generate ./bot` (cmd/faqbot-train) and
+// checked in; the threshold that turns it into a decision is set on a
+// separate calibration set.
+
+// AnswerFeatures names the signals, in the order answerFeatures returns
+// them.
+var AnswerFeatures = []string{
+	"uncovered_share", "uncovered", "max_uncovered", "passage_uncovered_share", "coverage",
+	"dense", "question_dense", "lexical", "question_lexical",
+	"words", "escalation", "margin",
+}
+
+//go:embed answerability.json
+var answerabilityJSON []byte
+
+// loadAnswerability reads the checked-in model.
+func loadAnswerability() (*logreg.Model, error) {
+	var m logreg.Model
+	if err := json.Unmarshal(answerabilityJSON, &m); err != nil {
+		return nil, fmt.Errorf("read answerability model: %w", err)
+	}
+	if err := m.Check(AnswerFeatures); err != nil {
+		return nil, fmt.Errorf("answerability model out of date (run go generate ./bot): %w", err)
+	}
+	return &m, nil
+}
+
+// AnswerSignals returns the answerability signals of a retrieval's best
+// section (nil when nothing was found), for the model and its training.
+func AnswerSignals(r Retrieval) []float64 {
+	results := r.Ranking.Results
+	if len(results) == 0 {
+		return nil
+	}
+	top := results[0]
+	s := top.Support
+	share, passageShare := 0.0, 0.0
+	if s.Specific > 0 {
+		share = s.Uncovered / s.Specific
+		passageShare = s.PassageUncovered / s.Specific
+	}
+	margin := 1.0
+	if len(results) > 1 && top.Score > 0 {
+		margin = (top.Score - results[1].Score) / top.Score
+	}
+	escalation := 0.0
+	if r.Decision.Reason != NoEscalation {
+		escalation = 1
+	}
+	return []float64{
+		share, s.Uncovered, s.MaxUncovered, passageShare, top.Coverage,
+		top.Dense, top.QDense, math.Log1p(top.Lexical), math.Log1p(top.QLexical),
+		math.Log1p(float64(s.Words)), escalation, margin,
+	}
+}

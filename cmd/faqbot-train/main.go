@@ -1,0 +1,121 @@
+// Command faqbot-train fits the bot's small learned models on labelled
+// question files and writes them where the bot embeds them. `go generate
+// ./bot` runs it on the tuning part of eval/testdata; the calibration part
+// is left for choosing thresholds and measuring.
+//
+//	faqbot-train [-dump] -answerability bot/answerability.json FILE.tsv...
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/corpus"
+	"github.com/faqbot/faqbot/eval"
+	"github.com/faqbot/faqbot/internal/logreg"
+	"github.com/faqbot/faqbot/retrieval"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "faqbot-train:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("faqbot-train", flag.ContinueOnError)
+	answerPath := fs.String("answerability", "", "write the answerability model to this file")
+	dump := fs.Bool("dump", false, "print every question's signals and label instead of training")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("want labelled question files")
+	}
+	b, err := offlineBot(ctx)
+	if err != nil {
+		return err
+	}
+	var xs [][]float64
+	var ys []bool
+	for _, name := range fs.Args() {
+		cases, err := readCases(name)
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			if c.Answerable == eval.Any {
+				continue
+			}
+			r, err := b.Retrieve(ctx, bot.Question{Text: c.Question}, retrieval.Fused)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", name, c.ID, err)
+			}
+			x := bot.AnswerSignals(r)
+			if x == nil {
+				continue
+			}
+			if *dump {
+				fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", c.ID, c.Answerable, floats(x), c.Question)
+			}
+			xs = append(xs, x)
+			ys = append(ys, c.Answerable == eval.Yes)
+		}
+	}
+	if *dump || *answerPath == "" {
+		return nil
+	}
+	m, err := logreg.Fit(bot.AnswerFeatures, xs, ys, logreg.Options{})
+	if err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "answerability: %d questions, weights %s, bias %.3f\n", len(xs), floats(m.Weights), m.Bias)
+	return os.WriteFile(*answerPath, append(data, '\n'), 0o644)
+}
+
+// offlineBot is the bot as `faqbot ask` runs it without keys: the embedded
+// FAQ with its questions, local embeddings, extractive answers.
+func offlineBot(ctx context.Context) (*bot.Bot, error) {
+	c, err := corpus.Default()
+	if err != nil {
+		return nil, err
+	}
+	doc, tsv := corpus.DefaultQuestions()
+	qs, err := retrieval.ParseShippedQuestions(doc, tsv)
+	if err != nil {
+		return nil, err
+	}
+	store := retrieval.NewStore(retrieval.NewLocalEmbedder(0), retrieval.StoreOptions{Questions: qs})
+	if _, err := store.Load(ctx, c); err != nil {
+		return nil, err
+	}
+	return bot.New(store, bot.Options{}), nil
+}
+
+func readCases(name string) ([]eval.Case, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return eval.ReadCases(f, name)
+}
+
+func floats(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprintf("%.3f", x)
+	}
+	return strings.Join(parts, "\t")
+}
