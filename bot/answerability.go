@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/faqbot/faqbot/internal/logreg"
+	"github.com/faqbot/faqbot/retrieval"
 )
 
 // Whether the FAQ answers a question is asked of the best section found:
@@ -22,8 +23,9 @@ import (
 // them.
 var AnswerFeatures = []string{
 	"uncovered_share", "uncovered", "max_uncovered", "passage_uncovered_share", "coverage",
-	"dense", "question_dense", "lexical", "question_lexical",
-	"words", "escalation", "margin",
+	"dense", "question_dense", "lexical", "question_lexical", "question_overlap",
+	"unanswered_overlap", "unanswered_dense", "answered_vs_unanswered",
+	"words", "escalation", "margin", "type_missing", "asks_procedure",
 }
 
 //go:embed answerability.json
@@ -63,9 +65,21 @@ func AnswerSignals(r Retrieval) []float64 {
 	if r.Decision.Reason != NoEscalation {
 		escalation = 1
 	}
+	// The kind of answer asked for must be there: a price question needs a
+	// price, a "when" question a date or a span of time.
+	types := retrieval.TypeOf(r.Query)
+	missing := 0.0
+	if !retrieval.Holds(top.Section.Plain, types) {
+		missing = 1
+	}
+	procedure := 0.0
+	if types.Has(retrieval.ProcedureAnswer) {
+		procedure = 1
+	}
 	return []float64{
 		share, s.Uncovered, s.MaxUncovered, passageShare, top.Coverage,
-		top.Dense, top.QDense, math.Log1p(top.Lexical), math.Log1p(top.QLexical),
-		math.Log1p(float64(s.Words)), escalation, margin,
+		top.Dense, top.QDense, math.Log1p(top.Lexical), math.Log1p(top.QLexical), top.QOverlap,
+		r.Ranking.Unanswered.Overlap, r.Ranking.Unanswered.Dense, top.QOverlap - r.Ranking.Unanswered.Overlap,
+		math.Log1p(float64(s.Words)), escalation, margin, missing, procedure,
 	}
 }

@@ -40,9 +40,11 @@ var (
 			`won'?t be (?:ready|done|finished)`, `(?:not|never) (?:be )?(?:ready|done|finished)(?: \w+)? (?:by|before|in time)`,
 			`no (?:chance|way)(?: \w+){0,4} (?:done|ready|finish\w*|make it)`, `miss(?:ing)? the (?:deadline|cut-?off)`,
 			`(?:can'?t|cannot|can not|unable to|won'?t be able to) (?:migrate|move|transition|switch|finish|complete|be ready|make it|make the deadline|meet the deadline)(?: \w+){0,4} (?:before|by|until|in time)`,
-			`verlänger\w*`, `fristverlängerung`, `aufschub`, `aufschieben`, `nicht rechtzeitig`,
-			`verleng\w*`, `uitstel\w*`, `niet op tijd`,
-			`prolongation`, `prolonger`, `sursis`, `dérogation`, `pas prêts? à temps`,
+			`(?:datum|termin|date|deadline|fecha|frist|stichtag)(?: \w+){0,5} (?:negotiable|verhandelbar|bespreekbaar|onderhandelbaar|négociable|negociable)`,
+			`verlänger\w*`, `fristverlängerung`, `aufschub`, `aufschieben`, `nicht rechtzeitig`, `schonfrist`, `gnadenfrist`, `übergangsfrist`, `niemals (?:schaffen|fertig)`,
+			`verleng\w*`, `uitstel\w*`, `niet op tijd`, `respijt\w*`, `gratieperiode`,
+			`prolongation`, `prolonger`, `sursis`, `dérogation`, `pas prêts? à temps`, `délai de grâce`, `période de grâce`,
+			`período de gracia`, `periodo de gracia`,
 			`prórroga`, `prorrogar`, `aplaz\w+`, `pospon\w+`, `extensión`, `ampliación del plazo`, `no (?:estaremos|llegamos|llegaremos) a tiempo`,
 			`proroga`, `prorogare`, `prorrogação`))
 
@@ -55,8 +57,11 @@ var (
 			`longer`, `until (?:after|the end|end|q[1-4]|next|january|february|march|april|may|june|july|august|september|october|november|december|\d{4})`,
 			`(?:past|beyond) (?:the )?(?:deadline|cut-?off|date|removal|june|that date)`, `exceptions?`, `opt(?:ing)?[- ]out`,
 			`negotiat\w+`, `special (?:treatment|arrangement|dispensation|case)`,
-			`länger`, `mehr zeit`, `ausnahme\w*`, `verschieb\w*`, `langer`, `meer tijd`, `uitzondering\w*`,
-			`délai\w*`, `plus de temps`, `reporter`, `más tiempo`, `retras\w+`, `excepción`, `più tempo`, `mais tempo`))
+			`länger`, `mehr zeit`, `ausnahme\w*`, `verschieb\w*`, `(?:noch )?(?:ein paar|einige|ca\.? \d+|\d+) (?:monate|wochen)`,
+			`langer`, `meer tijd`, `uitzondering\w*`, `nog (?:een paar|enkele|\d+) (?:maanden|weken)`, `nog even`,
+			`délai\w*`, `plus de temps`, `reporter`, `quelques (?:mois|semaines) de plus`, `(?:mois|semaines) supplémentaires`,
+			`más tiempo`, `retras\w+`, `excepción`, `unos (?:meses|semanas) más`, `más margen`,
+			`più tempo`, `mais tempo`))
 
 	// continuation asks to go on with outbound as it is ("keep it
 	// running", "please don't switch it off").
@@ -65,7 +70,8 @@ var (
 			`leave(?: \w+){0,3} (?:on|running|alive|active|enabled)`, `continue (?:to use|using|running|with outbound)`,
 			`stay(?:ing)? on (?:outbound|obm|it)`, `retain (?:access|outbound)`,
 			`(?:don'?t|do not|not|never) (?:remove|pull|switch|turn|shut|disable|kill|cut|take|sunset|retire)\w*`,
-			`weiter (?:nutzen|verwenden|laufen)`, `behalten`, `blijven gebruiken`, `behouden`, `continuer à utiliser`, `garder`, `conserver`,
+			`weiter (?:nutzen|verwenden|laufen)`, `laufen lassen`, `behalten`, `blijven gebruiken`, `laten (?:draaien|lopen)`, `aan laten`, `behouden`,
+			`continuer à utiliser`, `garder`, `conserver`, `laisser (?:tourner|actif)`, `dejar (?:funcionando|activo)`,
 			`seguir (?:usando|utilizando)`, `mantener`))
 
 	// removalTarget is the removal itself, its date, or outbound as the
@@ -105,10 +111,11 @@ var (
 			`no (?:emails?|messages?|leads?|submissions?|registrations?|sends?) (?:are |were |is |have |has )?(?:\w+ )?(?:sent|going out|arriving|coming|delivered|received|created)`,
 			`(?:issue|problem|trouble|glitch)s? (?:with|in|on|sending|publishing)`, `troubleshoot\w*`, `debug\w*`, `fix\w*`, `repair\w*`, `sort (?:it|this) out`,
 			`look into`, `investigate`, `(?:went|goes|going) wrong`, `something wrong`, `(?:what'?s|what is) wrong`, `out of date`, `stale`, `timing out`, `times out`, `greyed out`, `grayed out`,
-			`fehler\w*`, `funktioniert nicht`, `geht nicht`, `kaputt`, `hängt`,
-			`fout\w*`, `werkt niet`, `kapot`,
-			`erreur\w*`, `ne fonctionne (?:plus|pas)`, `ne marche (?:plus|pas)`, `bloqué\w*`, `panne`,
-			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`))
+			`get rid of`, `make (?:it|this|that) go away`,
+			`fehler\w*`, `funktioniert nicht`, `geht nicht`, `kaputt`, `hängt`, `nicht mehr`, `kein\w* \w+ mehr`, `loswerden`, `weg(?:kriegen|bekommen|machen)`, `kriegen (?:wir|ich) (?:das|den|die|es) weg`, `(?:anschauen|ansehen|nachsehen)`,
+			`fout\w*`, `werkt niet`, `kapot`, `niet meer`, `geen \w+ meer`, `(?:naar|ernaar) kijken`, `(?:kwijt|weg)raken`,
+			`erreur\w*`, `ne fonctionne (?:plus|pas)`, `ne marche (?:plus|pas)`, `bloqué\w*`, `panne`, `(?:n'|ne )\w+ plus`, `se débarrasser`,
+			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`, `ya no`, `deshacer(?:nos|me) de`))
 
 	// doing is setting up, building or changing something.
 	doing = newConcept("do",
@@ -127,8 +134,8 @@ var (
 		w(`re-?enabl\w*`, `re-?activat\w*`, `reinstat\w*`, `restor\w*`, `reinstall\w*`, `bring(?: \w+){0,2} back`,
 			`(?:need|want|get|have|put|flip|switch|turn)(?: \w+){0,3} back`, `turn(?: \w+){0,3} (?:back )?on`, `switch(?: \w+){0,3} (?:back )?on`,
 			`enabl\w*`, `activat\w*`, `unhid\w*`, `un-hid\w*`, `add(?: \w+){0,3} outbound`, `(?:get|give|grant)(?: \w+){0,2} access`, `provision\w*`, `install(?: \w+){0,2} outbound`,
-			`aktivier\w*`, `wiederherstell\w*`, `freischalt\w*`, `wieder (?:einschalten|aktivieren|herstellen)`,
-			`activer\w*`, `inschakel\w*`, `terugzett\w*`, `terug(?:krijgen|halen|zetten)`,
+			`aktivier\w*`, `wiederherstell\w*`, `freischalt\w*`, `schalt\w*(?: \w+){0,5} frei`, `wieder (?:einschalten|aktivieren|herstellen)`, `einschalt\w*`, `anschalt\w*`, `zurück(?:holen|bekommen|haben)`,
+			`activer\w*`, `inschakel\w*`, `aan ?zetten`, `aanzet\w*`, `terugzett\w*`, `terug(?:krijgen|halen|zetten)`, `(?:zet|zetten) (?:\w+ ){0,4}aan`,
 			`réactiv\w*`, `rétablir`, `activer`,
 			`reactiv\w*`, `activar`, `habilit\w*`, `restaurar`))
 
@@ -161,7 +168,9 @@ var (
 			`(?:call|phone|ring) (?:me|us) back`, `call ?back`, `(?:someone|somebody|anyone|person)(?: \w+){0,4} (?:i|we) can (?:call|talk|speak|contact|phone)`,
 			`(?:can|could) (?:someone|somebody|anyone|a person)(?: from)?(?: \w+){0,3} (?:call|contact|reach|help|get in touch)`, `contact (?:me|us)\b`,
 			`mit (?:einem|einer) (?:menschen|mitarbeiter\w*|person)`, `(?:menschen|mitarbeiter) sprechen`, `ansprechpartner`,
-			`met (?:iemand|een mens|een medewerker)`, `medewerker spreken`,
+			`met (?:iemand|een mens|een medewerker)`, `medewerker spreken`, `iemand (?:spreken|bellen)`, `(?:een )?echte? (?:persoon|mens)`,
+			`(?:mit )?jemande?m? (?:sprechen|reden)`, `echte[rn]? (?:person|mensch|mitarbeiter)`,
+			`une vraie personne`, `un vrai humain`, `una persona real`,
 			`parler (?:à|avec) (?:quelqu'un|un humain|une personne|un conseiller)`,
 			`hablar con (?:alguien|una persona|un humano|un agente)`))
 
@@ -173,7 +182,8 @@ var (
 			`(?:we|i) (?:need|want|would like|'d like|require|must have)`, `(?:could|would|can|will) (?:you|microsoft|ms|someone)`,
 			`needs? to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|fix|get)`, `what'?s the (?:route|process|way)`,
 			`(?:who|where) (?:do|can|should|would) (?:we|i)`, `let us`, `allow us`, `give us`,
-			`bitte`, `alstublieft`, `graag`, `s'il vous plaît`, `svp`, `por favor`))
+			`bitte`, `alstublieft`, `graag`, `s'il vous plaît`, `svp`, `por favor`,
+			`kann (?:microsoft|jemand)`, `könnt ihr`, `können sie`, `kunnen jullie`, `kunt u`, `kan iemand`, `pouvez-vous`, `pourriez-vous`, `pueden`, `podrían`))
 
 	// request frames a question as asking for something for us.
 	request = newConcept("request",
@@ -181,7 +191,10 @@ var (
 			`any (?:way|chance|option)`, `options?`, `please`, `pls`, `plz`, `kindly`, `request\w*`, `ask\w* (?:for|microsoft|ms)`, `apply\w* for`,
 			`(?:we|i) (?:need|want|would like|'d like|require|must have)`, `need(?:s|ed)?`, `(?:how|where|who) (?:do|can|should|would) (?:we|i)`, `what'?s the (?:route|process|way)`,
 			`let us`, `allow us`, `give us`, `for (?:us|our (?:org|company|tenant|environment|team|business|client|customer))`,
-			`können wir`, `kann ich`, `bitte`, `kunnen we`, `kan ik`, `alstublieft`, `graag`, `pouvons-nous`, `puis-je`, `s'il vous plaît`, `svp`, `podemos`, `puedo`, `por favor`))
+			`können wir`, `kann ich`, `kann (?:microsoft|jemand|man)`, `könnt ihr`, `können sie`, `bitte`, `brauchen`,
+			`kunnen we`, `kan ik`, `kunnen jullie`, `kunt u`, `kan iemand`, `alstublieft`, `graag`, `liefst`,
+			`pouvons-nous`, `puis-je`, `pouvez-vous`, `pourriez-vous`, `s'il vous plaît`, `svp`,
+			`podemos`, `puedo`, `pueden`, `podrían`, `por favor`))
 )
 
 // mention is where a concept occurs, in words from the question's start.

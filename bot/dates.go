@@ -2,21 +2,18 @@ package bot
 
 import (
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/faqbot/faqbot/corpus"
+	"github.com/faqbot/faqbot/retrieval"
 )
-
-// datePattern finds the dates the FAQ writes: "June 30, 2025", "June 2025".
-var datePattern = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December)( \d{1,2})?, ?(\d{4})\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b`)
 
 // pastDates returns the dates in text that lie before now, as written. A
 // month without a day counts as past once the month is over.
 func pastDates(text string, now time.Time) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, m := range datePattern.FindAllString(text, -1) {
+	for _, m := range retrieval.Dates(text) {
 		end, ok := dateEnd(m)
 		if ok && end.Before(now) && !seen[m] {
 			seen[m] = true

@@ -23,8 +23,7 @@ const (
 )
 
 var (
-	pointer  = regexp.MustCompile(`^(\(?See( also)?\b|For more information|More information:|To learn more)`)
-	asksWhen = regexp.MustCompile(`(?i)\b(when|what date|which date|deadline|how long|how soon|until)\b`)
+	pointer = regexp.MustCompile(`^(\(?See( also)?\b|For more information|More information:|To learn more)`)
 )
 
 // source is a section chosen for an answer with the text quoted from it.
@@ -39,7 +38,7 @@ func extract(question string, results []retrieval.Result) []source {
 		return nil
 	}
 	q := termSet(question)
-	when := asksWhen.MatchString(question)
+	when := retrieval.TypeOf(question).Has(retrieval.TimeAnswer)
 	var out []source
 	for i, r := range results {
 		if i >= maxAnswerSections {
@@ -86,7 +85,7 @@ func bestUnits(q map[string]bool, when bool, r retrieval.Result, n int) []string
 		// Earlier sentences state the answer; later ones qualify it. A
 		// pointer elsewhere ("See also …") answers nothing itself.
 		score := overlap - 0.1*float64(i)
-		if when && datePattern.MatchString(u) {
+		if when && retrieval.Holds(u, retrieval.TimeAnswer) {
 			score++ // "when" wants the sentence with the date
 		}
 		if pointer.MatchString(u) && len(us) > 1 {

@@ -27,7 +27,7 @@ var task = newConcept("task", w(
 	`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help|investigate)`,
 	`please (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|update|help|investigate|look)`,
 	`help(?: me| us)?`, `what (?:do|should) (?:i|we) do`, `where (?:is|are) the (?:button|option|setting)`, `cannot find`, `can'?t find`,
-	`wie (?:kann|können)`, `hoe (?:kan|moet)`, `comment (?:faire|créer|configurer)`, `cómo (?:puedo|hago|configuro|creo)`))
+	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|créer|configurer|puis-je|pouvons-nous)`, `cómo (?:puedo|podemos|hago|hacemos|configuro|creo)`))
 
 // generic ends text that makes what follows general ("when you try to …").
 var generic = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)

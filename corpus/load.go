@@ -19,17 +19,23 @@ import (
 //go:embed transition-faqs.md
 var defaultFAQ []byte
 
-// defaultQuestions are the questions each section of the embedded FAQ
-// answers, written in advance ("anchor<TAB>question" lines): retrieval
-// indexes them so that people's own wording meets the right section.
-//
-//go:embed transition-faqs.questions.tsv
-var defaultQuestions []byte
+// The questions each section of the embedded FAQ answers, and questions on
+// its topic that it does not answer, written in advance from the FAQ alone
+// ("anchor<TAB>question" lines): retrieval indexes them so that people's
+// own wording meets the right section, or none.
+var (
+	//go:embed transition-faqs.questions.tsv
+	defaultQuestions []byte
+	//go:embed transition-faqs.unanswered.tsv
+	defaultUnanswered []byte
+)
 
-// DefaultQuestions returns the questions written for the embedded FAQ's
-// sections, as "anchor<TAB>question" lines under a header, and the document
-// they belong to.
-func DefaultQuestions() (document string, tsv []byte) { return DefaultName, defaultQuestions }
+// DefaultQuestions returns the questions written for the embedded FAQ, as
+// "anchor<TAB>question" lines under a header: those its sections answer,
+// those it does not. It also names the document they belong to.
+func DefaultQuestions() (document string, answered, unanswered []byte) {
+	return DefaultName, defaultQuestions, defaultUnanswered
+}
 
 // DefaultName is the file name of the embedded FAQ.
 const DefaultName = "transition-faqs.md"

@@ -29,16 +29,10 @@ type Index struct {
 	// "when" and "how long" questions.
 	dated []bool
 
-	// questions index what each section answers in people's words
-	// (doc2query): their own lexical index and vectors, mapped to their
-	// sections by questionSection.
-	questions       []string
-	questionSection []int32
-	// questionSpan holds each section's questions as [first, last], or
-	// [-1, -1] when it has none.
-	questionSpan [][2]int32
-	qlex         *lexical
-	qcollection  *chromem.Collection
+	// answers holds the questions each section answers, in people's
+	// words (doc2query); unanswered holds questions on the corpus's topic
+	// that it does not answer. Either may be nil.
+	answers, unanswered *questionPool
 	// everyday tells everyday words from specific ones, for Support.
 	everyday *everyday
 
@@ -54,8 +48,8 @@ type BuildOptions struct {
 	Embedder Embedder
 	// Cache keeps vectors across builds (a memory cache when nil).
 	Cache *Cache
-	// Questions are what sections answer, keyed by Section.Key().
-	Questions map[string][]string
+	// Questions are what sections answer and what the corpus does not.
+	Questions QuestionSet
 }
 
 // Build indexes every passage of c. Vectors come from cache, which asks
@@ -83,7 +77,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 	ix.sectionOf = make([]int32, len(passages))
 	ix.dated = make([]bool, len(passages))
 	for i, p := range passages {
-		ix.dated[i] = datePattern.MatchString(p.Plain)
+		ix.dated[i] = holdsTime(p.Plain)
 		ix.sectionOf[i] = pos[p.Section]
 		docs[i] = lexDoc{title: p.Section.Title, body: p.Plain}
 		texts[i] = embedText(p)
@@ -95,7 +89,12 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 	}
 	ix.lex = newLexical(docs)
 	ix.thesaurus = parseThesaurus(defaultThesaurus)
-	ix.addQuestions(opts.Questions)
+	keys := make([]string, len(ix.sections))
+	for i, sec := range ix.sections {
+		keys[i] = sec.Key()
+	}
+	ix.answers = newSectionPool(keys, opts.Questions.Answered)
+	ix.unanswered = newLoosePool(opts.Questions.Unanswered)
 	ix.everyday = parseEveryday(everydayWords)
 	if embedder == nil {
 		ix.denseErr = errors.New("no embedder configured")
@@ -104,7 +103,8 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 	if cache == nil {
 		cache = NewMemoryCache()
 	}
-	vecs, err := cache.Embed(ctx, embedder, append(texts, ix.questions...))
+	all := append(append(texts, ix.answers.questions()...), ix.unanswered.questions()...)
+	vecs, err := cache.Embed(ctx, embedder, all)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("build index: %w", ctx.Err())
@@ -117,36 +117,14 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 		return nil, fmt.Errorf("build index: %w", err)
 	}
 	ix.collection = coll
-	if len(ix.questions) > 0 {
-		if ix.qcollection, err = newCollection(ctx, "questions", vecs[len(texts):]); err != nil {
-			return nil, fmt.Errorf("build index: %w", err)
-		}
+	vecs = vecs[len(texts):]
+	if err := ix.answers.addVectors(ctx, "answered", vecs[:ix.answers.size()]); err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	if err := ix.unanswered.addVectors(ctx, "unanswered", vecs[ix.answers.size():]); err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
 	}
 	return ix, nil
-}
-
-// addQuestions indexes the questions sections answer, in section order.
-func (ix *Index) addQuestions(bySection map[string][]string) {
-	if len(bySection) == 0 {
-		return
-	}
-	var docs []lexDoc
-	ix.questionSpan = make([][2]int32, len(ix.sections))
-	for i, s := range ix.sections {
-		ix.questionSpan[i] = [2]int32{-1, -1}
-		for _, q := range boundQuestions(bySection[s.Key()]) {
-			if ix.questionSpan[i][0] < 0 {
-				ix.questionSpan[i][0] = int32(len(ix.questions))
-			}
-			ix.questionSpan[i][1] = int32(len(ix.questions))
-			ix.questions = append(ix.questions, q)
-			ix.questionSection = append(ix.questionSection, int32(i))
-			docs = append(docs, lexDoc{body: q})
-		}
-	}
-	if len(docs) > 0 {
-		ix.qlex = newLexical(docs)
-	}
 }
 
 // embedText is what the embedder sees of a passage: the heading gives a

@@ -189,8 +189,8 @@ func TestAsksWhen(t *testing.T) {
 		{"What happens to marketing lists?", false},
 	}
 	for _, tt := range tests {
-		if got := asksWhen(words(tt.q)); got != tt.want {
-			t.Errorf("asksWhen(%q) = %v", tt.q, got)
+		if got := TypeOf(tt.q).Has(TimeAnswer); got != tt.want {
+			t.Errorf("TypeOf(%q) has TimeAnswer = %v", tt.q, got)
 		}
 	}
 }
@@ -205,7 +205,7 @@ func TestWhenQuestionsPreferDatedPassages(t *testing.T) {
 	top := r.Results[0]
 	dated := false
 	for _, h := range top.Passages {
-		dated = dated || datePattern.MatchString(h.Passage.Plain)
+		dated = dated || Holds(h.Passage.Plain, TimeAnswer)
 	}
 	if top.Section.Anchor == tablesAnchor || !dated {
 		t.Errorf("top section %s (dated passage: %v); want a section that states the date", top.Section.Anchor, dated)

@@ -15,28 +15,70 @@ import (
 // unlike the FAQ still meets its section; they are never quoted or cited —
 // the section is.
 type QuestionSource interface {
-	// Questions returns questions for sections, keyed by Section.Key();
-	// sections it knows nothing about are left out.
-	Questions(ctx context.Context, sections []*corpus.Section) (map[string][]string, error)
+	// Questions returns questions for sections; sections it knows nothing
+	// about are left out.
+	Questions(ctx context.Context, sections []*corpus.Section) (QuestionSet, error)
 }
 
-// Limits on what one section's questions may add to the index.
+// QuestionSet is what a corpus answers and what it does not, in people's
+// words.
+type QuestionSet struct {
+	// Answered are the questions each section answers, by Section.Key().
+	Answered map[string][]string
+	// Unanswered are questions on the corpus's topic that it does not
+	// answer, near misses included ("what is the maximum length of an
+	// extension?"): a question closer to these than to any answered one is
+	// likely not answered either.
+	Unanswered []string
+}
+
+// Limits on what questions may add to the index: per section, and in all
+// for unanswered ones.
 const (
 	maxQuestionsPerSection = 80
+	maxUnansweredQuestions = 2000
 	maxQuestionChars       = 300
 )
 
-// ShippedQuestions are questions written in advance for known documents,
-// by document name and anchor. They follow a document wherever it is loaded
-// from (the embedded FAQ, a file, its Learn URL) as long as its anchors
-// stay; a section whose text changed keeps its heading's questions, since
-// a heading says what the section answers.
-type ShippedQuestions map[string]map[string][]string
+// ShippedQuestions are questions written in advance for known documents.
+// They follow a document wherever it is loaded from (the embedded FAQ, a
+// file, its Learn URL) as long as its anchors stay; a section whose text
+// changed keeps its heading's questions, since a heading says what the
+// section answers.
+type ShippedQuestions map[string]shipped
 
-// ParseShippedQuestions reads "anchor<TAB>question" lines under a header
-// for document.
-func ParseShippedQuestions(document string, tsv []byte) (ShippedQuestions, error) {
-	byAnchor := map[string][]string{}
+type shipped struct {
+	answered   map[string][]string // by anchor
+	unanswered []string
+}
+
+// ParseShippedQuestions reads the questions written for document:
+// answered holds "anchor<TAB>question" lines under a header; unanswered
+// the same, where the anchor only says which section a near miss resembles
+// ("-" for none).
+func ParseShippedQuestions(document string, answered, unanswered []byte) (ShippedQuestions, error) {
+	a, err := parseQuestionLines(document, answered)
+	if err != nil {
+		return nil, err
+	}
+	u, err := parseQuestionLines(document, unanswered)
+	if err != nil {
+		return nil, err
+	}
+	doc := shipped{answered: map[string][]string{}}
+	for _, l := range a {
+		doc.answered[l.anchor] = append(doc.answered[l.anchor], l.question)
+	}
+	for _, l := range u {
+		doc.unanswered = append(doc.unanswered, l.question)
+	}
+	return ShippedQuestions{document: doc}, nil
+}
+
+type questionLine struct{ anchor, question string }
+
+func parseQuestionLines(document string, tsv []byte) ([]questionLine, error) {
+	var out []questionLine
 	sc := bufio.NewScanner(bytes.NewReader(tsv))
 	line := 0
 	for sc.Scan() {
@@ -49,29 +91,39 @@ func ParseShippedQuestions(document string, tsv []byte) (ShippedQuestions, error
 		if !ok || strings.TrimSpace(q) == "" {
 			return nil, fmt.Errorf("questions for %s, line %d: want anchor<TAB>question", document, line)
 		}
-		byAnchor[anchor] = append(byAnchor[anchor], strings.TrimSpace(q))
+		out = append(out, questionLine{anchor: anchor, question: strings.TrimSpace(q)})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("questions for %s: %w", document, err)
 	}
-	return ShippedQuestions{document: byAnchor}, nil
-}
-
-// Questions implements QuestionSource.
-func (s ShippedQuestions) Questions(_ context.Context, sections []*corpus.Section) (map[string][]string, error) {
-	out := map[string][]string{}
-	for _, sec := range sections {
-		if qs := s[sec.Document][sec.Anchor]; len(qs) > 0 {
-			out[sec.Key()] = qs
-		}
-	}
 	return out, nil
 }
 
-// boundQuestions keeps a section's questions within the index's limits.
-func boundQuestions(qs []string) []string {
-	if len(qs) > maxQuestionsPerSection {
-		qs = qs[:maxQuestionsPerSection]
+// Questions implements QuestionSource. A document's unanswered questions
+// come along whenever any of its sections is in the corpus.
+func (s ShippedQuestions) Questions(_ context.Context, sections []*corpus.Section) (QuestionSet, error) {
+	set := QuestionSet{Answered: map[string][]string{}}
+	seen := map[string]bool{}
+	for _, sec := range sections {
+		doc, ok := s[sec.Document]
+		if !ok {
+			continue
+		}
+		if qs := doc.answered[sec.Anchor]; len(qs) > 0 {
+			set.Answered[sec.Key()] = qs
+		}
+		if !seen[sec.Document] {
+			seen[sec.Document] = true
+			set.Unanswered = append(set.Unanswered, doc.unanswered...)
+		}
+	}
+	return set, nil
+}
+
+// boundQuestions keeps questions within the index's limits.
+func boundQuestions(qs []string, limit int) []string {
+	if len(qs) > limit {
+		qs = qs[:limit]
 	}
 	out := make([]string, 0, len(qs))
 	for _, q := range qs {

@@ -100,9 +100,9 @@ func (s *Store) Load(ctx context.Context, c *corpus.Corpus) (corpus.Changes, err
 
 // questions gathers what c's sections answer. Failing sources cost recall,
 // not the refresh: the index is built without what they could not give.
-func (s *Store) questions(ctx context.Context, c *corpus.Corpus) map[string][]string {
+func (s *Store) questions(ctx context.Context, c *corpus.Corpus) QuestionSet {
 	if s.questionSrc == nil {
-		return nil
+		return QuestionSet{}
 	}
 	qs, err := s.questionSrc.Questions(ctx, c.Sections())
 	if err != nil {

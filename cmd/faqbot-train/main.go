@@ -91,8 +91,8 @@ func offlineBot(ctx context.Context) (*bot.Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, tsv := corpus.DefaultQuestions()
-	qs, err := retrieval.ParseShippedQuestions(doc, tsv)
+	doc, answered, unanswered := corpus.DefaultQuestions()
+	qs, err := retrieval.ParseShippedQuestions(doc, answered, unanswered)
 	if err != nil {
 		return nil, err
 	}

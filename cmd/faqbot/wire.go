@@ -60,8 +60,8 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 	} else {
 		a.embedder = retrieval.NewLocalEmbedder(0)
 	}
-	doc, tsv := corpus.DefaultQuestions()
-	shipped, err := retrieval.ParseShippedQuestions(doc, tsv)
+	doc, answered, unanswered := corpus.DefaultQuestions()
+	shipped, err := retrieval.ParseShippedQuestions(doc, answered, unanswered)
 	if err != nil {
 		return nil, fmt.Errorf("read the embedded FAQ's questions: %w", err)
 	}

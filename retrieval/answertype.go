@@ -1,0 +1,111 @@
+package retrieval
+
+import (
+	"regexp"
+	"strings"
+)
+
+// What a question asks for decides both which passages rank first (a "when"
+// question wants the passage with the date) and which sentence is quoted,
+// and whether a section can answer at all (a price question needs a price).
+// This file is the one vocabulary of answer types and of the times, amounts
+// and prices text states, for ranking, quoting and answerability alike.
+
+// AnswerTypes are the kinds of answer a question asks for; a question may
+// ask for several ("when, and what does it cost?").
+type AnswerTypes uint8
+
+const (
+	// TimeAnswer: when, by what date, how long, until when.
+	TimeAnswer AnswerTypes = 1 << iota
+	// AmountAnswer: how many, how much, what limit.
+	AmountAnswer
+	// PriceAnswer: what it costs.
+	PriceAnswer
+	// ProcedureAnswer: how to do something, step by step.
+	ProcedureAnswer
+	// ReasonAnswer: why.
+	ReasonAnswer
+)
+
+// Has reports whether t includes u.
+func (t AnswerTypes) Has(u AnswerTypes) bool { return t&u != 0 }
+
+var (
+	asksTime   = regexp.MustCompile(`(?i)\b(when|what date|which date|what day|which day|what month|which month|deadline|how long|how soon|until when|by when|timeline|timeframe|eta|wann|bis wann|wie lange|wanneer|hoe lang|quand|jusqu'à quand|combien de temps|cuándo|cuando|hasta cuándo|cuánto tiempo|quando)\b`)
+	asksPrice  = regexp.MustCompile(`(?i)\b(price|pricing|prices|cost|costs|costing|how much (?:does|do|is|will|would) (?:it|this|that|they|\w+) (?:cost|be)|pay|paying|charge|charged|fee|fees|billed|billing|per (?:contact|message|month|user)|kosten|preis|kost|prijs|prix|coût|coûte|precio|cuesta|coste|costo)\b`)
+	asksAmount = regexp.MustCompile(`(?i)\b(how many|how much|how big|how large|what(?:'s| is) the (?:limit|max\w*|cap|number|size)|limit|limits|maximum|max|capacity|wie viele|hoeveel|combien|cuántos|cuántas|quanti)\b`)
+	asksSteps  = regexp.MustCompile(`(?i)\b(how (?:do|can|should|would|could) (?:i|we|you)|how to|steps?|step by step|walk (?:me|us) through|configure|set ?up|setup|wie (?:kann|können|richte)|hoe (?:kan|moet|stel)|comment (?:faire|configurer|créer|puis-je)|cómo (?:puedo|hago|configuro|creo))\b`)
+	asksWhy    = regexp.MustCompile(`(?i)\b(why|how come|warum|waarom|pourquoi|por qué)\b`)
+)
+
+// TypeOf returns the kinds of answer a question asks for.
+func TypeOf(question string) AnswerTypes {
+	var t AnswerTypes
+	if asksTime.MatchString(question) {
+		t |= TimeAnswer
+	}
+	if asksPrice.MatchString(question) {
+		t |= PriceAnswer
+	} else if asksAmount.MatchString(question) {
+		t |= AmountAnswer
+	}
+	if asksSteps.MatchString(question) {
+		t |= ProcedureAnswer
+	}
+	if asksWhy.MatchString(question) {
+		t |= ReasonAnswer
+	}
+	return t
+}
+
+var (
+	// dates are the absolute dates text writes: "June 30, 2025", "June 2025".
+	dates = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December)( \d{1,2})?, ?(\d{4})\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b`)
+	// durations are spans of time: "two weeks", "30 days", "a few months".
+	durations = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|a couple of|several|a|an) (days?|weeks?|months?|quarters?|years?)\b`)
+	// amounts are numbers that count something: "100 million", "10 million
+	// contacts", "300 million interactions".
+	amounts = regexp.MustCompile(`(?i)\b(\d[\d,.]*\s*(thousand|million|billion|k|m)?|unlimited|no limit)\b`)
+	// prices are amounts of money.
+	prices = regexp.MustCompile(`(?i)([$€£]\s?\d|\b\d[\d,.]*\s?(usd|eur|gbp|dollars?|euros?)\b|\bfree of charge\b|\bno (additional |extra )?cost\b|\bat no cost\b)`)
+)
+
+// Dates returns the absolute dates in text, as written.
+func Dates(text string) []string { return dates.FindAllString(text, -1) }
+
+// Holds reports whether text holds an answer of every type in t: a date or
+// a duration for time, a number for amounts, an amount of money for
+// prices. Procedures and reasons are judged by content, not form, so they
+// always hold.
+func Holds(text string, t AnswerTypes) bool {
+	if t.Has(TimeAnswer) && !holdsTime(text) {
+		return false
+	}
+	if t.Has(AmountAnswer) && !amounts.MatchString(text) {
+		return false
+	}
+	if t.Has(PriceAnswer) && !prices.MatchString(text) {
+		return false
+	}
+	return true
+}
+
+// holdsTime reports a date or a duration. Both need a digit or a unit
+// word, which a cheap check rules out for most passages before the regular
+// expressions run.
+func holdsTime(text string) bool {
+	if !strings.ContainsAny(text, "0123456789") && !containsUnit(text) {
+		return false
+	}
+	return dates.MatchString(text) || durations.MatchString(text)
+}
+
+func containsUnit(text string) bool {
+	for _, u := range []string{"day", "week", "month", "quarter", "year"} {
+		if strings.Contains(text, u) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,158 @@
+package retrieval
+
+import (
+	"math"
+	"sort"
+)
+
+// fuse blends min-max normalised lexical and dense section scores and keeps
+// the best k sections.
+func (ix *Index) fuse(cands map[int32]*candidate, plan queryPlan, k int, temporal bool) []Result {
+	lex, qlex := scale{fromZero: true}, scale{fromZero: true}
+	var dense, qdense scale
+	ranked := make([]*candidate, 0, len(cands))
+	for _, c := range cands {
+		ranked = append(ranked, c)
+		lex.see(c.lexical)
+		dense.see(c.dense)
+		qlex.see(c.qlexical)
+		qdense.see(c.qdense)
+	}
+	blend := func(l, d float64) float64 {
+		return lexicalShare*lex.norm(l) + denseShare*dense.norm(d)
+	}
+	qshare := 0.0
+	if qlex.max > 0 || qdense.max > 0 {
+		qshare = questionShare
+	}
+	score := make(map[*candidate]float64, len(ranked))
+	for _, c := range ranked {
+		score[c] = (1-qshare)*blend(c.lexical, c.dense) +
+			qshare*(lexicalShare*qlex.norm(c.qlexical)+denseShare*qdense.norm(c.qdense))
+		if temporal && ix.anyDated(c) {
+			score[c] *= 1 + temporalBoost
+		}
+	}
+	sort.Slice(ranked, func(i, j int) bool {
+		a, b := ranked[i], ranked[j]
+		if score[a] != score[b] {
+			return score[a] > score[b]
+		}
+		return a.section < b.section
+	})
+	if len(ranked) > k {
+		ranked = ranked[:k]
+	}
+	results := make([]Result, len(ranked))
+	for i, c := range ranked {
+		results[i] = ix.result(c, score[c], plan, blend)
+	}
+	return results
+}
+
+// scale normalises one side's scores within a ranking; zero means the side
+// did not find the candidate. Lexical scores are BM25 sums that start at
+// zero (fromZero: divided by the best); dense ones are cosines where the
+// weakest candidate is the floor (min-max).
+type scale struct {
+	min, max float64
+	fromZero bool
+}
+
+func (s *scale) see(x float64) {
+	if x == 0 {
+		return
+	}
+	if s.max == 0 || x > s.max {
+		s.max = x
+	}
+	if s.min == 0 || x < s.min {
+		s.min = x
+	}
+}
+
+func (s scale) norm(x float64) float64 {
+	switch {
+	case x == 0 || s.max == 0:
+		return 0
+	case s.fromZero:
+		return x / s.max
+	case s.max > s.min:
+		return (x - s.min) / (s.max - s.min)
+	}
+	return 1
+}
+
+// result describes one ranked section with its matching passages, best
+// first.
+func (ix *Index) result(c *candidate, score float64, plan queryPlan, blend func(lex, dense float64) float64) Result {
+	r := Result{
+		Section:  ix.sections[c.section],
+		Score:    score,
+		Lexical:  c.lexical,
+		Dense:    c.dense,
+		QLexical: c.qlexical,
+		QDense:   c.qdense,
+		QOverlap: c.qoverlap,
+		Coverage: ix.coverage(plan.terms, c.section),
+		Support:  ix.support(plan, c.section),
+	}
+	r.Confidence = confidence(r.Coverage, c.dense, ix.collection != nil)
+	for p, h := range c.hits {
+		r.Passages = append(r.Passages, Hit{Passage: ix.passages[p], Score: blend(h[0], h[1])})
+	}
+	sort.Slice(r.Passages, func(a, b int) bool {
+		pa, pb := r.Passages[a], r.Passages[b]
+		if pa.Score != pb.Score {
+			return pa.Score > pb.Score
+		}
+		return pa.Passage.Index < pb.Passage.Index
+	})
+	return r
+}
+
+func (ix *Index) anyDated(c *candidate) bool {
+	for p := range c.hits {
+		if ix.dated[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// coverage is the IDF-weighted share of the question's words found in a
+// section. Words the corpus has never seen weigh the most, which is what
+// makes "What is the capital of France?" score near zero everywhere.
+func (ix *Index) coverage(q []queryTerm, section int32) float64 {
+	span := ix.sectionSpan[section]
+	weight := map[int]float64{} // question word -> its IDF
+	found := map[int]float64{}  // question word -> credit in this section
+	for _, t := range q {
+		if t.pair {
+			continue
+		}
+		weight[t.word] = math.Max(weight[t.word], ix.lex.idf(t.term))
+		if ix.lex.occursIn(t.term, span[0], span[1]) {
+			found[t.word] = math.Max(found[t.word], t.weight)
+		}
+	}
+	var have, total float64
+	for w, idf := range weight {
+		total += idf
+		have += idf * found[w]
+	}
+	if total == 0 {
+		return 0
+	}
+	return have / total
+}
+
+// confidence blends lexical coverage and dense similarity: coverage alone is
+// fooled by one shared rare stem ("capital" in "capitalize"), similarity alone
+// by shared boilerplate. Without vectors coverage stands alone.
+func confidence(coverage, dense float64, haveDense bool) float64 {
+	if !haveDense {
+		return coverage
+	}
+	return 0.5*coverage + 0.5*min(1, max(0, dense)/denseRef)
+}

@@ -1,0 +1,130 @@
+package retrieval
+
+import (
+	"math"
+	"unicode"
+)
+
+// Support measures a section against the specific content of a question.
+type Support struct {
+	// Words counts the question's content words.
+	Words int
+	// Specific sums the words' specificity (0 for everyday words such as
+	// "boss", 1 for words such as "webinar" or "api").
+	Specific float64
+	// Uncovered sums the specificity of the words the section does not
+	// cover (in its text, its title or the questions it answers; typo
+	// corrections and synonyms cover partly).
+	Uncovered float64
+	// MaxUncovered is the specificity of the most specific word the
+	// section does not cover.
+	MaxUncovered float64
+	// PassageUncovered is Uncovered for the section's best single passage
+	// (with the section's title), without the questions it answers.
+	PassageUncovered float64
+}
+
+// queryPlan is a question analysed for both indexes: its content words and
+// the weighted terms each index looks up for them.
+type queryPlan struct {
+	words []token
+	// terms, answerTerms and unansweredTerms are the words' terms in the
+	// passage index and the two question pools.
+	terms, answerTerms, unansweredTerms []queryTerm
+	// weights are the words' specificity by term, floored so that a
+	// question of everyday words still weighs something.
+	weights map[string]float64
+}
+
+// minWordWeight is the least a content word weighs in overlap measures.
+const minWordWeight = 0.1
+
+// wordWeights returns each distinct content word's weight, by term.
+func (ix *Index) wordWeights(toks []token) map[string]float64 {
+	out := make(map[string]float64, len(toks))
+	for term, word := range uniqueWords(toks) {
+		out[term] = max(ix.specificity(word), minWordWeight)
+	}
+	return out
+}
+
+// support measures how much of the question's specific content a section
+// covers: a word is covered when one of its terms (itself, a typo
+// correction, a synonym) occurs in the section's passages or in the
+// questions it answers, with that term's weight. A word asked twice counts
+// once. The best single passage is measured too (with the section's
+// title): words scattered over a long section ("Power BI" in one bullet,
+// "templates" in another) do not make an answer.
+func (ix *Index) support(plan queryPlan, section int32) Support {
+	words := uniqueWords(plan.words)
+	span := ix.sectionSpan[section]
+	inSection := ix.credit(plan.terms, func(term string) bool { return ix.lex.occursIn(term, span[0], span[1]) })
+	if ix.answers != nil && ix.answers.span[section][0] >= 0 {
+		qspan := ix.answers.span[section]
+		inQuestions := ix.credit(plan.answerTerms, func(term string) bool { return ix.answers.lex.occursIn(term, qspan[0], qspan[1]) })
+		for w, c := range inQuestions {
+			inSection[w] = max(inSection[w], c)
+		}
+	}
+	s := Support{Words: len(words), PassageUncovered: math.Inf(1)}
+	spec := make(map[string]float64, len(words))
+	for term, word := range words {
+		spec[term] = ix.specificity(word)
+		s.Specific += spec[term]
+		gap := spec[term] * (1 - min(1, inSection[term]))
+		s.Uncovered += gap
+		s.MaxUncovered = max(s.MaxUncovered, gap)
+	}
+	title := ix.lex.titleTerms(ix.sections[section].Title)
+	for p := span[0]; p <= span[1] && p >= 0; p++ {
+		inPassage := ix.credit(plan.terms, func(term string) bool { return title[term] || ix.lex.occursIn(term, p, p) })
+		gap := 0.0
+		for term := range words {
+			gap += spec[term] * (1 - min(1, max(inPassage[term], 0)))
+		}
+		s.PassageUncovered = min(s.PassageUncovered, gap)
+	}
+	if math.IsInf(s.PassageUncovered, 1) {
+		s.PassageUncovered = s.Uncovered
+	}
+	return s
+}
+
+// uniqueWords maps each distinct term of the question's words to its
+// surface word.
+func uniqueWords(toks []token) map[string]string {
+	out := make(map[string]string, len(toks))
+	for _, t := range toks {
+		if _, ok := out[t.term]; !ok {
+			out[t.term] = t.word
+		}
+	}
+	return out
+}
+
+// credit is, per question word (by its term), the weight of its best
+// query term that occurs where occurs says.
+func (ix *Index) credit(terms []queryTerm, occurs func(term string) bool) map[string]float64 {
+	out := map[string]float64{}
+	for _, t := range terms {
+		if t.pair || t.source == "" {
+			continue
+		}
+		if t.weight > out[t.source] && occurs(t.term) {
+			out[t.source] = t.weight
+		}
+	}
+	return out
+}
+
+// specificity of a question word; numbers say something specific but
+// often only set the scene ("our 40 journeys").
+func (ix *Index) specificity(word string) float64 {
+	if word != "" && unicode.IsDigit(rune(word[0])) {
+		return numberSpecificity
+	}
+	return ix.everyday.specificity(word)
+}
+
+// numberSpecificity is the specificity of a word that starts with a digit.
+const numberSpecificity = 0.3
