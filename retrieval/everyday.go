@@ -27,11 +27,11 @@ const (
 // everyday ranks words by how often people use them in ordinary speech.
 type everyday struct {
 	rank    map[string]int32
-	foreign map[string]bool
+	foreignWords map[string]bool
 }
 
 func parseEveryday(text string) *everyday {
-	e := &everyday{rank: map[string]int32{}, foreign: map[string]bool{}}
+	e := &everyday{rank: map[string]int32{}, foreignWords: map[string]bool{}}
 	var r int32
 	other := false
 	for _, line := range strings.Split(text, "\n") {
@@ -40,7 +40,7 @@ func parseEveryday(text string) *everyday {
 			other = true
 		case line == "" || strings.HasPrefix(line, "#"):
 		case other:
-			e.foreign[line] = true
+			e.foreignWords[line] = true
 		default:
 			r++
 			if _, ok := e.rank[line]; !ok {
@@ -57,7 +57,7 @@ func parseEveryday(text string) *everyday {
 func (e *everyday) specificity(word string) float64 {
 	r, ok := e.rankOf(word)
 	if !ok {
-		if e.foreign[word] {
+		if e.foreignWords[word] {
 			return foreignSpecificity
 		}
 		return 1
@@ -69,6 +69,18 @@ func (e *everyday) specificity(word string) float64 {
 		return 1
 	}
 	return math.Log(float64(r)/commonRank) / math.Log(rareRank/commonRank)
+}
+
+// foreign reports whether words read as another language than English:
+// several of them are everyday words there and not in English.
+func (e *everyday) foreign(ws []string) bool {
+	n := 0
+	for _, w := range ws {
+		if _, english := e.rank[w]; !english && e.foreignWords[w] {
+			n++
+		}
+	}
+	return n >= 2 || (n == 1 && len(ws) <= 4)
 }
 
 func (e *everyday) rankOf(word string) (int32, bool) {

@@ -161,7 +161,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 		return h
 	}
 
-	syns := ix.thesaurus.expand(ws, qtoks)
+	syns := ix.thesaurus.expand(ws, qtoks, ix.everyday.foreign(ws))
 	plan := queryPlan{words: qtoks, terms: ix.lex.expand(qtoks, syns)}
 	if ix.answers != nil {
 		plan.answerTerms = ix.answers.lex.expand(qtoks, syns)

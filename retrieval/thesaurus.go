@@ -24,6 +24,9 @@ type phrase struct {
 	stems []string // every word, stemmed, for matching
 	terms []string // content terms, for searching
 	group int
+	// target marks the left side of a one-way group ("en = de, nl"):
+	// other phrases of the group expand to it, it expands to nothing.
+	target, oneWay bool
 }
 
 // synonym is one expansion of a question: a phrase of the group that the
@@ -43,12 +46,18 @@ func parseThesaurus(text string) *thesaurus {
 			continue
 		}
 		th.groups = append(th.groups, nil)
-		for _, p := range strings.Split(line, ",") {
+		left, right, oneWay := strings.Cut(line, " = ")
+		phrases := strings.Split(left, ",")
+		targets := len(phrases)
+		if oneWay {
+			phrases = append(phrases, strings.Split(right, ",")...)
+		}
+		for i, p := range phrases {
 			ws := words(p)
 			if len(ws) == 0 {
 				continue
 			}
-			ph := &phrase{group: group}
+			ph := &phrase{group: group, oneWay: oneWay, target: oneWay && i < targets}
 			for _, w := range ws {
 				ph.stems = append(ph.stems, english.Stem(w, true))
 			}
@@ -65,8 +74,10 @@ func parseThesaurus(text string) *thesaurus {
 
 // expand finds the thesaurus phrases in a question and returns the other
 // phrases of their groups. ws are the question's words, toks its content
-// tokens.
-func (th *thesaurus) expand(ws []string, toks []token) []synonym {
+// tokens. One-way groups (translations) take part only in questions
+// written in another language: in English ones their phrases would only
+// link English words that happen to share a stem with a foreign one.
+func (th *thesaurus) expand(ws []string, toks []token, foreign bool) []synonym {
 	if th == nil {
 		return nil
 	}
@@ -85,7 +96,7 @@ func (th *thesaurus) expand(ws []string, toks []token) []synonym {
 			if i+len(ph.stems) > len(stems) || !equalStems(stems[i:i+len(ph.stems)], ph.stems) {
 				continue
 			}
-			if _, dup := matched[ph.group]; dup {
+			if _, dup := matched[ph.group]; dup || ph.target || (ph.oneWay && !foreign) {
 				continue
 			}
 			word := -1
@@ -102,6 +113,9 @@ func (th *thesaurus) expand(ws []string, toks []token) []synonym {
 	var out []synonym
 	for _, g := range order {
 		for _, ph := range th.groups[g] {
+			if ph.oneWay && !ph.target {
+				continue // one-way groups expand to their targets only
+			}
 			if len(ph.terms) > 0 {
 				out = append(out, synonym{terms: ph.terms, word: matched[g]})
 			}
