@@ -26,7 +26,7 @@ const (
 
 // everyday ranks words by how often people use them in ordinary speech.
 type everyday struct {
-	rank    map[string]int32
+	rank         map[string]int32
 	foreignWords map[string]bool
 }
 
