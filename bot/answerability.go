@@ -24,8 +24,8 @@ import (
 var AnswerFeatures = []string{
 	"uncovered_share", "uncovered", "max_uncovered", "passage_uncovered_share", "coverage",
 	"dense", "question_dense", "lexical", "question_lexical", "question_overlap",
-	"unanswered_overlap", "unanswered_dense", "answered_vs_unanswered",
-	"words", "escalation", "margin", "type_missing", "asks_procedure",
+	"unanswered_overlap", "unanswered_dense", "answered_vs_unanswered", "answered_vs_unanswered_dense",
+	"words", "escalation", "margin", "type_missing", "asks_procedure", "named", "named_uncovered",
 }
 
 //go:embed answerability.json
@@ -67,7 +67,7 @@ func AnswerSignals(r Retrieval) []float64 {
 	}
 	// The kind of answer asked for must be there: a price question needs a
 	// price, a "when" question a date or a span of time.
-	types := retrieval.TypeOf(r.Query)
+	types := r.Ranking.Asks
 	missing := 0.0
 	if !retrieval.Holds(top.Section.Plain, types) {
 		missing = 1
@@ -79,7 +79,7 @@ func AnswerSignals(r Retrieval) []float64 {
 	return []float64{
 		share, s.Uncovered, s.MaxUncovered, passageShare, top.Coverage,
 		top.Dense, top.QDense, math.Log1p(top.Lexical), math.Log1p(top.QLexical), top.QOverlap,
-		r.Ranking.Unanswered.Overlap, r.Ranking.Unanswered.Dense, top.QOverlap - r.Ranking.Unanswered.Overlap,
-		math.Log1p(float64(s.Words)), escalation, margin, missing, procedure,
+		r.Ranking.Unanswered.Overlap, r.Ranking.Unanswered.Dense, top.QOverlap - r.Ranking.Unanswered.Overlap, top.QDense - r.Ranking.Unanswered.Dense,
+		math.Log1p(float64(s.Words)), escalation, margin, missing, procedure, float64(s.Named), float64(s.NamedUncovered),
 	}
 }

@@ -14,7 +14,10 @@ import (
 // reports the median and 99th percentile of single calls, which is what
 // the 1 ms bar is about.
 func BenchmarkAskOffline(b *testing.B) {
-	bt := bot.New(faqStore(b), bot.Options{})
+	bt, err := bot.New(faqStore(b), bot.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
 	questions := []string{
 		"Can I request an extension for outbound marketing?",
 		"what happens to marketing lists after removal",

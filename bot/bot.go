@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/faqbot/faqbot/corpus"
+	"github.com/faqbot/faqbot/internal/logreg"
 	"github.com/faqbot/faqbot/retrieval"
 )
 
@@ -40,9 +42,11 @@ type Options struct {
 // DefaultContact is whom askers are pointed to when no one else is named.
 const DefaultContact = "your Microsoft account manager or partner"
 
-// DefaultMinConfidence separates questions the FAQ answers from ones it
-// does not, measured with `faqbot eval` on labelled questions.
-const DefaultMinConfidence = 0.42
+// DefaultMinConfidence is the answerability below which the bot says the
+// FAQ does not cover a question. It is set on the calibration part of the
+// labelled questions (eval/testdata/calibration.tsv), which nothing is
+// trained on: `faqbot eval` prints the trade-off at each threshold.
+const DefaultMinConfidence = 0.5
 
 // Bot answers questions from the FAQ.
 type Bot struct {
@@ -54,11 +58,20 @@ type Bot struct {
 	log     *slog.Logger
 	// onFallback is Options.OnModelFallback.
 	onFallback func(reason string)
+	// model weighs whether the FAQ answers a question.
+	model *logreg.Model
+	units unitCache
 }
 
-// New returns a bot that searches with s.
-func New(s Searcher, opts Options) *Bot {
-	b := &Bot{search: s, writer: opts.Writer, clock: opts.Clock, minConf: opts.MinConfidence, log: opts.Logger, onFallback: opts.OnModelFallback}
+// New returns a bot that searches with s. It fails only when the
+// answerability model built into the binary does not fit its signals, a
+// build error that tests catch.
+func New(s Searcher, opts Options) (*Bot, error) {
+	model, err := loadAnswerability()
+	if err != nil {
+		return nil, err
+	}
+	b := &Bot{search: s, writer: opts.Writer, clock: opts.Clock, minConf: opts.MinConfidence, log: opts.Logger, onFallback: opts.OnModelFallback, model: model}
 	if b.clock == nil {
 		b.clock = time.Now
 	}
@@ -72,7 +85,7 @@ func New(s Searcher, opts Options) *Bot {
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
-	return b
+	return b, nil
 }
 
 // Ask answers a question. It fails only when the question is empty or the
@@ -106,21 +119,18 @@ func (b *Bot) Ask(ctx context.Context, q Question) (Answer, error) {
 		CorpusVersion:    rank.Version,
 	}
 	results := rank.Results
-	if len(results) > 0 {
-		a.Confidence = results[0].Confidence
-	}
-	// A question the policy recognised as about this product is on topic
-	// even when its wording (or language) is far from the FAQ's.
-	onTopic := d.Hint != "" && len(results) > 0
-	if len(results) == 0 || (results[0].Confidence < b.minConf && !onTopic) {
+	a.Confidence = b.answerability(r)
+	if len(results) == 0 || a.Confidence < b.minConf {
 		b.abstain(&a, results)
 		return a, nil
 	}
 	a.Answered = true
 	if !b.write(ctx, &a, q, query, d, results) {
-		sources := extract(query, results)
-		a.Text = asOf(compose(sources), sources, b.clock())
+		sources := extract(query, results, func(s *corpus.Section) []quotable { return b.units.of(rank.Version, s) })
+		a.Text = asOf(compose(sources), sources, rank.Corpus, b.clock())
 		a.Citations = citations(sources)
+		// A model chooses and cites its sources itself; quotes point on.
+		addRelated(&a, results)
 	}
 	// A model may have added an escalation the policy missed.
 	if note := escalationNote(Decision{Reason: a.EscalationReason, Topic: d.Topic}); note != "" {
@@ -162,7 +172,7 @@ func (b *Bot) abstain(a *Answer, results []retrieval.Result) {
 	a.Answered = false
 	var near []source
 	for _, r := range results {
-		if len(near) < 2 && r.Coverage > 0 {
+		if len(near) < maxNearest && r.Coverage > 0 {
 			near = append(near, source{result: r})
 		}
 	}
@@ -194,12 +204,14 @@ func citations(sources []source) []Citation {
 	return out
 }
 
-// escalationNote tells the asker why a person must take over. It never
-// approves or promises anything, whatever the question asked for.
+// escalationNote tells the asker why a person must take over. It says only
+// what faqbot does: facts about the product come from the FAQ, which a
+// later version may change. It never approves or promises anything,
+// whatever the question asked for.
 func escalationNote(d Decision) string {
 	switch d.Reason {
 	case ExtensionRequest:
-		return "A person needs to handle this: I can't approve, grant or promise an extension. Microsoft evaluates extension requests case by case."
+		return "A person needs to handle this: I can't approve, grant or promise an extension."
 	case UnsupportedOutbound:
 		return "A person needs to handle this: it concerns outbound marketing capabilities (" + topicOr(d.Topic, "outbound marketing") + ") that the FAQ bot can't help with."
 	case UserRequest:
@@ -213,4 +225,50 @@ func topicOr(topic, fallback string) string {
 		return fallback
 	}
 	return topic
+}
+
+// Related sections and nearest sections: how many are named beside an
+// answer or an abstention, and how close to the first a related one must
+// rank.
+const (
+	maxRelated   = 2
+	relatedRatio = 0.6
+	maxNearest   = 3
+)
+
+// addRelated names the next sections of the ranking that come close to the
+// first, as "Related:" links after the answer: the reader's way on when the
+// quote is not quite what they were after. They are cited, never quoted.
+func addRelated(a *Answer, results []retrieval.Result) {
+	if len(results) == 0 {
+		return
+	}
+	cited := map[string]bool{}
+	for _, c := range a.Citations {
+		cited[c.Document+"#"+c.Anchor] = true
+	}
+	var refs []string
+	for _, r := range results[1:] {
+		if len(refs) == maxRelated || r.Score < relatedRatio*results[0].Score {
+			break
+		}
+		if cited[r.Section.Key()] {
+			continue
+		}
+		a.Citations = append(a.Citations, sectionCitations([]*corpus.Section{r.Section})...)
+		refs = append(refs, fmt.Sprintf("\"%s\" [%d]", r.Section.Title, len(a.Citations)))
+	}
+	if len(refs) > 0 {
+		a.Text += "\n\nRelated: " + strings.Join(refs, "; ")
+	}
+}
+
+// answerability is how likely the FAQ answers the question, from the
+// best section's signals and the trained model; 0 when nothing was found.
+func (b *Bot) answerability(r Retrieval) float64 {
+	x := AnswerSignals(r)
+	if x == nil {
+		return 0
+	}
+	return b.model.Predict(x)
 }

@@ -18,7 +18,11 @@ const (
 )
 
 func offlineBot(t *testing.T, now time.Time) *bot.Bot {
-	return bot.New(faqStore(t), bot.Options{Clock: func() time.Time { return now }})
+	b, err := bot.New(faqStore(t), bot.Options{Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 var markers = regexp.MustCompile(`\[(\d+)\]`)
@@ -93,7 +97,10 @@ func TestAskOffline(t *testing.T) {
 }
 
 func TestAbstentionNamesNearestSectionsAsSuch(t *testing.T) {
-	b := bot.New(faqStore(t), bot.Options{Contact: "the transition desk"})
+	b, err := bot.New(faqStore(t), bot.Options{Contact: "the transition desk"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	a, err := b.Ask(context.Background(), bot.Question{Text: "How do I configure a SharePoint flow?"})
 	if err != nil {
 		t.Fatal(err)

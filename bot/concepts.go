@@ -14,21 +14,45 @@ import (
 // policy combines concepts by proximity (policy.go); a concept alone
 // decides nothing.
 
-// concept is one idea and the phrases that express it.
+// concept is one idea and the phrases that express it. Each phrase that
+// starts with a literal is tried only when the text contains that literal:
+// a question holds few of the hundreds of phrases, and running one
+// alternation of all of them costs more than the rest of answering.
 type concept struct {
-	name string
-	re   *regexp.Regexp
+	name     string
+	prefixed []phrase
+	rest     *regexp.Regexp // phrases without a literal start; nil when none
 }
 
-func newConcept(name string, alternatives ...string) concept {
-	return concept{name: name, re: regexp.MustCompile(`(?i)(?:` + strings.Join(alternatives, `|`) + `)`)}
+type phrase struct {
+	literal string
+	re      *regexp.Regexp
 }
 
-// w joins alternatives. Matches must start and end at word boundaries,
-// which mentions checks itself: \b knows only ASCII letters, and a
-// boundary matched as a character would be consumed and hide the next
-// word's start.
-func w(alts ...string) string { return `(?:` + strings.Join(alts, `|`) + `)` }
+// newConcept compiles phrases written in lower case; they are matched
+// against lower-cased text.
+func newConcept(name string, alternatives []string) concept {
+	c := concept{name: name}
+	var rest []string
+	for _, alt := range alternatives {
+		re := regexp.MustCompile(alt)
+		if lit, _ := re.LiteralPrefix(); len(lit) >= 2 {
+			c.prefixed = append(c.prefixed, phrase{literal: lit, re: re})
+		} else {
+			rest = append(rest, alt)
+		}
+	}
+	if len(rest) > 0 {
+		c.rest = regexp.MustCompile(`(?:` + strings.Join(rest, `|`) + `)`)
+	}
+	return c
+}
+
+// w lists a concept's phrases. Matches must start and end at word
+// boundaries, which mentions checks itself: \b knows only ASCII letters,
+// and a boundary matched as a character would be consumed and hide the
+// next word's start.
+func w(alts ...string) []string { return alts }
 
 var (
 	// strongDefer asks for more time by itself: no one asks for a grace
@@ -204,10 +228,24 @@ type mention struct{ from, to int }
 // work linear in the question's length even for text built to match.
 const maxMentions = 32
 
-// mentions finds a concept's occurrences in text that start and end at word
-// boundaries, as word positions. keep, when set, may reject a match given
-// the text before it.
-func mentions(re *regexp.Regexp, text string, starts []int, keep func(before string) bool) []mention {
+// mentions finds a concept's occurrences in lower-cased text that start and
+// end at word boundaries, as word positions. keep, when set, may reject a
+// match given the text before it.
+func mentions(c concept, text string, starts []int, keep func(before string) bool) []mention {
+	var out []mention
+	for _, p := range c.prefixed {
+		if strings.Contains(text, p.literal) {
+			out = append(out, matches(p.re, text, starts, keep)...)
+		}
+	}
+	if c.rest != nil {
+		out = append(out, matches(c.rest, text, starts, keep)...)
+	}
+	return out
+}
+
+// matches finds re's occurrences at word boundaries.
+func matches(re *regexp.Regexp, text string, starts []int, keep func(before string) bool) []mention {
 	var out []mention
 	for off, tries := 0, 0; off < len(text) && tries < 4*maxMentions && len(out) < maxMentions; tries++ {
 		loc := re.FindStringIndex(text[off:])

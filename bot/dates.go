@@ -2,6 +2,8 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/faqbot/faqbot/corpus"
@@ -74,3 +76,95 @@ func latest(secs []*corpus.Section) time.Time {
 
 // longDate writes a date the way the FAQ does.
 func longDate(t time.Time) string { return t.Format("January 2, 2006") }
+
+// relative finds periods counted from an event: "an additional few months
+// after outbound marketing is removed", "30 days after the removal".
+var relative = regexp.MustCompile(`(?i)\b((?:an? )?(?:additional |extra |further )?(few|couple of|several|\d+|one|two|three|four|five|six|twelve) (day|week|month|year)s?) (after|following) ([^.;:()]{3,60})`)
+
+// removalEvent recognises the event most periods here count from.
+var removalEvent = regexp.MustCompile(`(?i)\b(remov\w*|retir\w*|sunset\w*|switch(?:ed)? off|shut ?down)\b`)
+
+// relativeNote says when a period counted from an event has ended: the
+// FAQ's "a few months after outbound marketing is removed" reads as
+// upcoming unless the removal's date, stated elsewhere in the FAQ, is put
+// beside it. c is the corpus to look for that date in.
+func relativeNote(text string, c *corpus.Corpus, now time.Time) string {
+	m := relative.FindStringSubmatch(text)
+	if m == nil || !removalEvent.MatchString(m[5]) || c == nil {
+		return ""
+	}
+	anchor, ok := eventDate(c.Sections())
+	if !ok {
+		return ""
+	}
+	end := anchor.AddDate(0, 0, periodDays(m[2], m[3]))
+	if !now.After(end) {
+		return ""
+	}
+	phrase := strings.TrimSpace(m[0])
+	return fmt.Sprintf("(Today is %s: \"%s\" counts from the removal on %s, so that period has ended.)", longDate(now), phrase, longDate(anchor.AddDate(0, 0, -1)))
+}
+
+// eventDate is the date the sections give for the removal: the absolute
+// date named most often in a sentence about removal (the latest on a tie).
+// It returns the moment the day is over.
+func eventDate(sections []*corpus.Section) (time.Time, bool) {
+	count := map[time.Time]int{}
+	for _, sec := range sections {
+		for _, s := range sentences(sec.Plain) {
+			if !removalEvent.MatchString(s) {
+				continue
+			}
+			for _, d := range retrieval.Dates(s) {
+				// A day, not a month: "June 30, 2025", not "June 2025".
+				if end, ok := dateEnd(d); ok && strings.Contains(d, ",") {
+					count[end]++
+				}
+			}
+		}
+	}
+	var best time.Time
+	for t, n := range count {
+		if n > count[best] || (n == count[best] && t.After(best)) {
+			best = t
+		}
+	}
+	return best, count[best] > 0
+}
+
+// periodDays is the longest a period can mean: "a few months" is read as up
+// to six, "several" as up to twelve, numbers as written.
+func periodDays(n, unit string) int {
+	count := 0
+	switch strings.ToLower(n) {
+	case "few", "couple of":
+		count = 6
+	case "several":
+		count = 12
+	case "one":
+		count = 1
+	case "two":
+		count = 2
+	case "three":
+		count = 3
+	case "four":
+		count = 4
+	case "five":
+		count = 5
+	case "six":
+		count = 6
+	case "twelve":
+		count = 12
+	default:
+		fmt.Sscan(n, &count)
+	}
+	switch strings.ToLower(unit) {
+	case "day":
+		return count
+	case "week":
+		return 7 * count
+	case "month":
+		return 31 * count
+	}
+	return 366 * count
+}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"regexp"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -30,11 +31,11 @@ var task = newConcept("task", w(
 	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|créer|configurer|puis-je|pouvons-nous)`, `cómo (?:puedo|podemos|hago|hacemos|configuro|creo)`))
 
 // generic ends text that makes what follows general ("when you try to …").
-var generic = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
+var generic = regexp.MustCompile(`(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
 
 // hypothetical ends text that makes a problem only feared ("don't want
 // things to break", "if it fails").
-var hypothetical = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:don'?t want|dont want|do not want|avoid|prevent|without|worried|afraid|risk|if|unless|might|could|would|will|may|in case)(?:\s+\S+){0,6}\s*$`)
+var hypothetical = regexp.MustCompile(`(?:^|[^\p{L}])(?:don'?t want|dont want|do not want|avoid|prevent|without|worried|afraid|risk|if|unless|might|could|would|will|may|in case)(?:\s+\S+){0,6}\s*$`)
 
 // tail is the last words before a match, enough for generic and
 // hypothetical to read, so that checking them stays cheap however long the
@@ -53,12 +54,13 @@ func tail(before string) string {
 
 // readIntent finds the concepts in a question.
 func readIntent(text string) intent {
+	text = strings.ToLower(text)
 	starts := wordStarts(text)
-	find := func(c concept) []mention { return mentions(c.re, text, starts, nil) }
+	find := func(c concept) []mention { return mentions(c, text, starts, nil) }
 	// "when you try to create …" describes, it does not ask.
-	taskMentions := mentions(task.re, text, starts, func(before string) bool { return !generic.MatchString(tail(before)) })
+	taskMentions := mentions(task, text, starts, func(before string) bool { return !generic.MatchString(tail(before)) })
 	// "don't want things to break" fears a problem, it has none.
-	problems := mentions(problem.re, text, starts, func(before string) bool { return !hypothetical.MatchString(tail(before)) })
+	problems := mentions(problem, text, starts, func(before string) bool { return !hypothetical.MatchString(tail(before)) })
 	return intent{
 		strongDefers: find(strongDefer), timeAsks: find(timeAsk), continuations: find(continuation),
 		removal:  find(removalTarget),

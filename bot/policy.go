@@ -23,7 +23,7 @@ type Decision struct {
 
 // injection finds text that tries to give the bot orders. It is removed
 // before retrieval; the answer never follows it.
-var injection = regexp.MustCompile(`(?i)\b(ignore|disregard|forget|override)\b(\s+(all|any|the|your|my|of|previous|prior|above|earlier|former|system|these|those))*\s+(instructions?|rules|prompts?|guidelines|directions|above)\b(\s+and)?(\s+(say|tell( me)?|answer|respond|reply|write|state|confirm)(\s+that)?)?|\b(you are now|pretend (you are|to be)|act as|from now on you|system prompt|reveal your (instructions|prompt))\b`)
+var injection = regexp.MustCompile(`\b(ignore|disregard|forget|override)\b(\s+(all|any|the|your|my|of|previous|prior|above|earlier|former|system|these|those))*\s+(instructions?|rules|prompts?|guidelines|directions|above)\b(\s+and)?(\s+(say|tell( me)?|answer|respond|reply|write|state|confirm)(\s+that)?)?|\b(you are now|pretend (you are|to be)|act as|from now on you|system prompt|reveal your (instructions|prompt))\b`)
 
 // Classify decides whether a question must go to people, and why. It reads
 // intents, not phrases: concepts (concepts.go) combined by proximity, so
@@ -31,9 +31,11 @@ var injection = regexp.MustCompile(`(?i)\b(ignore|disregard|forget|override)\b(\
 // keep outbound running another quarter" are both extension requests.
 func Classify(text string) Decision {
 	d := Decision{Clean: text}
-	if loc := injection.FindStringIndex(text); loc != nil {
+	// Patterns are lower-case; case-insensitive matching costs several
+	// times more. Text is only rewritten when it tries to instruct.
+	if lower := strings.ToLower(text); injection.MatchString(lower) {
 		d.Injection = true
-		d.Clean = strings.TrimSpace(injection.ReplaceAllString(text, " "))
+		d.Clean = strings.TrimSpace(injection.ReplaceAllString(lower, " "))
 	}
 	i := readIntent(d.Clean)
 	switch {

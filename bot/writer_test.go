@@ -58,7 +58,7 @@ type harness struct {
 func newHarness(t *testing.T, timeout time.Duration, chat func(n int, req openai.ChatCompletionRequest) llmtest.Reply) *harness {
 	h := &harness{srv: llmtest.NewServer(t, chat), logs: &bytes.Buffer{}}
 	client := llmtest.Client(h.srv.BaseURL(), llmtest.Transport(2))
-	h.bot = bot.New(faqStore(t), bot.Options{
+	b, err := bot.New(faqStore(t), bot.Options{
 		Writer: llm.New(client, llm.Options{Model: "test-model", Timeout: timeout}),
 		Clock:  func() time.Time { return today },
 		Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: h.logs, mu: &h.mu}, nil)),
@@ -68,6 +68,10 @@ func newHarness(t *testing.T, timeout time.Duration, chat func(n int, req openai
 			h.fallbacks = append(h.fallbacks, reason)
 		},
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.bot = b
 	return h
 }
 
@@ -306,13 +310,13 @@ func TestAskLLMEscalation(t *testing.T) {
 		wantNote       string
 	}{
 		{"policy escalation kept in llm mode", extension, llmtest.Answer("You can request one; requests are evaluated case by case [1]."),
-			bot.ModeLLM, bot.ExtensionRequest, "Microsoft evaluates extension requests case by case."},
+			bot.ModeLLM, bot.ExtensionRequest, "I can't approve, grant or promise an extension."},
 		{"policy escalation survives a model failure", extension, llmtest.Reply{Status: http.StatusServiceUnavailable},
-			bot.ModeExtractive, bot.ExtensionRequest, "Microsoft evaluates extension requests case by case."},
+			bot.ModeExtractive, bot.ExtensionRequest, "I can't approve, grant or promise an extension."},
 		{"model cannot remove an escalation", extension, llmtest.Answer("See [1].\nESCALATE: none"),
-			bot.ModeLLM, bot.ExtensionRequest, "Microsoft evaluates extension requests case by case."},
+			bot.ModeLLM, bot.ExtensionRequest, "I can't approve, grant or promise an extension."},
 		{"model cannot change the policy's reason", extension, llmtest.Answer("See [1].\nESCALATE: user_request"),
-			bot.ModeLLM, bot.ExtensionRequest, "Microsoft evaluates extension requests case by case."},
+			bot.ModeLLM, bot.ExtensionRequest, "I can't approve, grant or promise an extension."},
 		{"model may add one", afterQuestion, llmtest.Answer("It is phased out gradually [1].\nESCALATE: user_request"),
 			bot.ModeLLM, bot.UserRequest, "A person needs to handle this, as you asked."},
 	}

@@ -32,15 +32,18 @@ const (
 func (t AnswerTypes) Has(u AnswerTypes) bool { return t&u != 0 }
 
 var (
-	asksTime   = regexp.MustCompile(`(?i)\b(when|what date|which date|what day|which day|what month|which month|deadline|how long|how soon|until when|by when|timeline|timeframe|eta|wann|bis wann|wie lange|wanneer|hoe lang|quand|jusqu'à quand|combien de temps|cuándo|cuando|hasta cuándo|cuánto tiempo|quando)\b`)
-	asksPrice  = regexp.MustCompile(`(?i)\b(price|pricing|prices|cost|costs|costing|how much (?:does|do|is|will|would) (?:it|this|that|they|\w+) (?:cost|be)|pay|paying|charge|charged|fee|fees|billed|billing|per (?:contact|message|month|user)|kosten|preis|kost|prijs|prix|coût|coûte|precio|cuesta|coste|costo)\b`)
-	asksAmount = regexp.MustCompile(`(?i)\b(how many|how much|how big|how large|what(?:'s| is) the (?:limit|max\w*|cap|number|size)|limit|limits|maximum|max|capacity|wie viele|hoeveel|combien|cuántos|cuántas|quanti)\b`)
-	asksSteps  = regexp.MustCompile(`(?i)\b(how (?:do|can|should|would|could) (?:i|we|you)|how to|steps?|step by step|walk (?:me|us) through|configure|set ?up|setup|wie (?:kann|können|richte)|hoe (?:kan|moet|stel)|comment (?:faire|configurer|créer|puis-je)|cómo (?:puedo|hago|configuro|creo))\b`)
-	asksWhy    = regexp.MustCompile(`(?i)\b(why|how come|warum|waarom|pourquoi|por qué)\b`)
+	asksTime   = regexp.MustCompile(`\b(when|what date|which date|what day|which day|what month|which month|deadline|how long|how soon|until when|by when|timeline|timeframe|eta|wann|bis wann|wie lange|wanneer|hoe lang|quand|jusqu'à quand|combien de temps|cuándo|cuando|hasta cuándo|cuánto tiempo|quando)\b`)
+	asksPrice  = regexp.MustCompile(`\b(price|pricing|prices|cost|costs|costing|how much (?:does|do|is|will|would) (?:it|this|that|they|\w+) (?:cost|be)|pay|paying|charge|charged|fee|fees|billed|billing|per (?:contact|message|month|user)|kosten|preis|kost|prijs|prix|coût|coûte|precio|cuesta|coste|costo)\b`)
+	asksAmount = regexp.MustCompile(`\b(how many|how much|how big|how large|what(?:'s| is) the (?:limit|max\w*|cap|number|size)|limit|limits|maximum|max|capacity|wie viele|hoeveel|combien|cuántos|cuántas|quanti)\b`)
+	asksSteps  = regexp.MustCompile(`\b(how (?:do|can|should|would|could) (?:i|we|you)|how to|steps?|step by step|walk (?:me|us) through|configure|set ?up|setup|wie (?:kann|können|richte)|hoe (?:kan|moet|stel)|comment (?:faire|configurer|créer|puis-je)|cómo (?:puedo|hago|configuro|creo))\b`)
+	asksWhy    = regexp.MustCompile(`\b(why|how come|warum|waarom|pourquoi|por qué)\b`)
 )
 
 // TypeOf returns the kinds of answer a question asks for.
 func TypeOf(question string) AnswerTypes {
+	// Lower-cased text against lower-case patterns: case-insensitive
+	// matching costs several times more.
+	question = strings.ToLower(question)
 	var t AnswerTypes
 	if asksTime.MatchString(question) {
 		t |= TimeAnswer
@@ -70,6 +73,23 @@ var (
 	// prices are amounts of money.
 	prices = regexp.MustCompile(`(?i)([$€£]\s?\d|\b\d[\d,.]*\s?(usd|eur|gbp|dollars?|euros?)\b|\bfree of charge\b|\bno (additional |extra )?cost\b|\bat no cost\b)`)
 )
+
+// Spans returns where text states answers of the types in t (dates and
+// durations, amounts, prices), as byte ranges.
+func Spans(text string, t AnswerTypes) [][]int {
+	var out [][]int
+	if t.Has(TimeAnswer) {
+		out = append(out, dates.FindAllStringIndex(text, -1)...)
+		out = append(out, durations.FindAllStringIndex(text, -1)...)
+	}
+	if t.Has(AmountAnswer) {
+		out = append(out, amounts.FindAllStringIndex(text, -1)...)
+	}
+	if t.Has(PriceAnswer) {
+		out = append(out, prices.FindAllStringIndex(text, -1)...)
+	}
+	return out
+}
 
 // Dates returns the absolute dates in text, as written.
 func Dates(text string) []string { return dates.FindAllString(text, -1) }

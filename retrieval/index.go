@@ -23,7 +23,9 @@ type Index struct {
 	// sectionSpan holds each section's passages as [first, last]: a
 	// section's passages are contiguous.
 	sectionSpan [][2]int32
-	lex         *lexical
+	// titleTerms are each section's title terms.
+	titleTerms []map[string]bool
+	lex        *lexical
 	thesaurus   *thesaurus
 	// dated marks passages that state a date or a duration, the answers to
 	// "when" and "how long" questions.
@@ -33,8 +35,10 @@ type Index struct {
 	// words (doc2query); unanswered holds questions on the corpus's topic
 	// that it does not answer. Either may be nil.
 	answers, unanswered *questionPool
-	// everyday tells everyday words from specific ones, for Support.
+	// everyday tells everyday words from specific ones, and entities finds
+	// the named things of the domain, for Support.
 	everyday *everyday
+	entities *entities
 
 	embedder   Embedder
 	collection *chromem.Collection // nil when embeddings failed at build
@@ -90,12 +94,15 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 	ix.lex = newLexical(docs)
 	ix.thesaurus = parseThesaurus(defaultThesaurus)
 	keys := make([]string, len(ix.sections))
+	ix.titleTerms = make([]map[string]bool, len(ix.sections))
 	for i, sec := range ix.sections {
 		keys[i] = sec.Key()
+		ix.titleTerms[i] = ix.lex.titleTerms(sec.Title)
 	}
 	ix.answers = newSectionPool(keys, opts.Questions.Answered)
 	ix.unanswered = newLoosePool(opts.Questions.Unanswered)
 	ix.everyday = parseEveryday(everydayWords)
+	ix.entities = parseEntities(entityNames)
 	if embedder == nil {
 		ix.denseErr = errors.New("no embedder configured")
 		return ix, nil

@@ -92,13 +92,18 @@ type Hit struct {
 // Ranking is the outcome of a search.
 type Ranking struct {
 	Results []Result
-	// Version is the corpus version searched.
+	// Version is the corpus version searched, Corpus the corpus itself
+	// (for what an answer needs beyond the results: the date the FAQ gives
+	// for an event a quoted sentence counts from).
 	Version string
+	Corpus  *corpus.Corpus
 	// Degraded says why the dense side did not take part, when it did not.
 	Degraded error
 	// Unanswered measures the question against questions the corpus does
 	// not answer (zero without them).
 	Unanswered Nearness
+	// Asks are the kinds of answer the question asks for.
+	Asks AnswerTypes
 }
 
 // Nearness is how close a question comes to a pool of questions: the
@@ -119,7 +124,7 @@ type candidate struct {
 
 // Search ranks the index's sections for a question.
 func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
-	rank := Ranking{Version: ix.Version()}
+	rank := Ranking{Version: ix.Version(), Corpus: ix.corpus}
 	// A caller that has given up (a Teams reply past its deadline) must
 	// not leave a search running: check before each costly step.
 	if err := ctx.Err(); err != nil {
@@ -169,8 +174,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	if ix.unanswered != nil {
 		plan.unansweredTerms = ix.unanswered.lex.expand(qtoks, syns)
 	}
-	plan.weights = ix.wordWeights(qtoks)
-	temporal := TypeOf(q.Text).Has(TimeAnswer)
+	plan.named = ix.namedTerms(ws, qtoks)
+	plan.weights = ix.wordWeights(qtoks, plan.named)
+	rank.Asks = TypeOf(q.Text)
+	temporal := rank.Asks.Has(TimeAnswer)
 	if q.Mode != DenseOnly {
 		searchLexical(ix.lex, plan.terms, depth(k, len(ix.passages)), func(p int32, score float64) {
 			c := get(p)

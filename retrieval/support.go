@@ -22,6 +22,10 @@ type Support struct {
 	// PassageUncovered is Uncovered for the section's best single passage
 	// (with the section's title), without the questions it answers.
 	PassageUncovered float64
+	// Named counts the question's words that name things of the domain
+	// ("dkim", "power automate"); NamedUncovered those the section does
+	// not cover.
+	Named, NamedUncovered int
 }
 
 // queryPlan is a question analysed for both indexes: its content words and
@@ -34,18 +38,42 @@ type queryPlan struct {
 	// weights are the words' specificity by term, floored so that a
 	// question of everyday words still weighs something.
 	weights map[string]float64
+	// named marks the terms of words that are part of a named thing
+	// ("power automate", "a/b testing"): fully specific.
+	named map[string]bool
 }
 
 // minWordWeight is the least a content word weighs in overlap measures.
 const minWordWeight = 0.1
 
-// wordWeights returns each distinct content word's weight, by term.
-func (ix *Index) wordWeights(toks []token) map[string]float64 {
-	out := make(map[string]float64, len(toks))
-	for term, word := range uniqueWords(toks) {
-		out[term] = max(ix.specificity(word), minWordWeight)
+// namedTerms returns the terms of the question words that belong to a
+// named thing of the domain.
+func (ix *Index) namedTerms(ws []string, toks []token) map[string]bool {
+	in := ix.entities.find(ws)
+	out := map[string]bool{}
+	for _, t := range toks {
+		if t.pos < len(in) && in[t.pos] {
+			out[t.term] = true
+		}
 	}
 	return out
+}
+
+// wordWeights returns each distinct content word's weight, by term.
+func (ix *Index) wordWeights(toks []token, named map[string]bool) map[string]float64 {
+	out := make(map[string]float64, len(toks))
+	for term, word := range uniqueWords(toks) {
+		out[term] = max(ix.termSpecificity(term, word, named), minWordWeight)
+	}
+	return out
+}
+
+// termSpecificity is a word's specificity, full for words of named things.
+func (ix *Index) termSpecificity(term, word string, named map[string]bool) float64 {
+	if named[term] {
+		return 1
+	}
+	return ix.specificity(word)
 }
 
 // support measures how much of the question's specific content a section
@@ -69,13 +97,19 @@ func (ix *Index) support(plan queryPlan, section int32) Support {
 	s := Support{Words: len(words), PassageUncovered: math.Inf(1)}
 	spec := make(map[string]float64, len(words))
 	for term, word := range words {
-		spec[term] = ix.specificity(word)
+		spec[term] = ix.termSpecificity(term, word, plan.named)
 		s.Specific += spec[term]
 		gap := spec[term] * (1 - min(1, inSection[term]))
 		s.Uncovered += gap
 		s.MaxUncovered = max(s.MaxUncovered, gap)
+		if plan.named[term] {
+			s.Named++
+			if inSection[term] < 1 {
+				s.NamedUncovered++
+			}
+		}
 	}
-	title := ix.lex.titleTerms(ix.sections[section].Title)
+	title := ix.titleTerms[section]
 	for p := span[0]; p <= span[1] && p >= 0; p++ {
 		inPassage := ix.credit(plan.terms, func(term string) bool { return title[term] || ix.lex.occursIn(term, p, p) })
 		gap := 0.0

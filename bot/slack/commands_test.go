@@ -120,7 +120,11 @@ func TestRefreshCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := store.Current().Version()
-	fx := newFixture(t, bot.New(store, bot.Options{}), func(o *Options) { o.Refresher = refresher })
+	b, err := bot.New(store, bot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := newFixture(t, b, func(o *Options) { o.Refresher = refresher })
 
 	t.Run("non-admin is refused", func(t *testing.T) {
 		r := fx.command(t, "U123", "/faq-refresh", newer)

@@ -394,7 +394,7 @@ func realBot(t testing.TB) *bot.Bot {
 			faqBotErr = err
 			return
 		}
-		faqBot = bot.New(store, bot.Options{})
+		faqBot, faqBotErr = bot.New(store, bot.Options{})
 	})
 	if faqBotErr != nil {
 		t.Fatal(faqBotErr)

@@ -97,7 +97,11 @@ func newBot(t *testing.T, opts bot.Options) *bot.Bot {
 	if _, err := store.Load(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
-	return bot.New(store, opts)
+	b, err := bot.New(store, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // spy records what an Asker was asked and answered.

@@ -99,7 +99,11 @@ func TestBrowser(t *testing.T) {
 		if _, err := store.Load(context.Background(), c); err != nil {
 			t.Fatal(err)
 		}
-		srv := chatServer(t, bot.New(store, bot.Options{}))
+		b, err := bot.New(store, bot.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := chatServer(t, b)
 		tab := askInBrowser(t, parent, srv.URL, "Can I get an extension past the outbound marketing removal date?")
 
 		hrefs := evaluate[[]string](t, tab, `Array.from(document.querySelectorAll("article.answer a")).map(a => a.href)`)

@@ -100,7 +100,7 @@ func offlineBot(ctx context.Context) (*bot.Bot, error) {
 	if _, err := store.Load(ctx, c); err != nil {
 		return nil, err
 	}
-	return bot.New(store, bot.Options{}), nil
+	return bot.New(store, bot.Options{})
 }
 
 func readCases(name string) ([]eval.Case, error) {

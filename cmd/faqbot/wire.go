@@ -74,7 +74,9 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 	if a.llm != nil {
 		botOpts.Writer = llm.New(a.llm, llm.Options{Model: cfg.ChatModel, Timeout: cfg.LLMTimeout})
 	}
-	a.bot = bot.New(a.store, botOpts)
+	if a.bot, err = bot.New(a.store, botOpts); err != nil {
+		return nil, err
+	}
 	a.refresher = &bot.IndexRefresher{
 		Corpus: corpus.Loader{HTTPClient: &http.Client{Timeout: 30 * time.Second}},
 		Index:  a.store,
