@@ -26,7 +26,7 @@ type Index struct {
 	// titleTerms are each section's title terms.
 	titleTerms []map[string]bool
 	lex        *lexical
-	thesaurus   *thesaurus
+	thesaurus  *thesaurus
 	// dated marks passages that state a date or a duration, the answers to
 	// "when" and "how long" questions.
 	dated []bool
