@@ -67,7 +67,8 @@ var (
 			`(?:datum|termin|date|deadline|fecha|frist|stichtag)(?: \w+){0,5} (?:negotiable|verhandelbar|bespreekbaar|onderhandelbaar|négociable|negociable)`,
 			`verlänger\w*`, `fristverlängerung`, `aufschub`, `aufschieben`, `nicht rechtzeitig`, `schonfrist`, `gnadenfrist`, `übergangsfrist`, `niemals (?:schaffen|fertig)`,
 			`verleng\w*`, `uitstel\w*`, `niet op tijd`, `respijt\w*`, `gratieperiode`,
-			`prolongation`, `prolonger`, `sursis`, `dérogation`, `pas prêts? à temps`, `délai de grâce`, `période de grâce`,
+			`prolongation`, `prolonger`, `sursis`, `dérogation`, `d[ée]rogation`, `(?:pas|jamais) pr[êe]ts?`, `délai de grâce`, `d[ée]lai de gr[âa]ce`, `p[ée]riode de gr[âa]ce`,
+			`repouss\w+`, `d[ée]cal(?:er|é|e|ez)`,
 			`período de gracia`, `periodo de gracia`,
 			`prórroga`, `prorrogar`, `aplaz\w+`, `pospon\w+`, `extensión`, `ampliación del plazo`, `no (?:estaremos|llegamos|llegaremos) a tiempo`,
 			`proroga`, `prorogare`, `prorrogação`))
@@ -83,8 +84,8 @@ var (
 			`negotiat\w+`, `special (?:treatment|arrangement|dispensation|case)`,
 			`länger`, `mehr zeit`, `ausnahme\w*`, `verschieb\w*`, `(?:noch )?(?:ein paar|einige|ca\.? \d+|\d+) (?:monate|wochen)`,
 			`langer`, `meer tijd`, `uitzondering\w*`, `nog (?:een paar|enkele|\d+) (?:maanden|weken)`, `nog even`,
-			`délai\w*`, `plus de temps`, `reporter`, `quelques (?:mois|semaines) de plus`, `(?:mois|semaines) supplémentaires`,
-			`más tiempo`, `retras\w+`, `excepción`, `unos (?:meses|semanas) más`, `más margen`,
+			`délai\w*`, `plus de temps`, `reporter`, `quelques (?:mois|semaines) de plus`, `(?:mois|semaines) suppl[ée]mentaires`, `n[ée]goci\w+`,
+			`más tiempo`, `mas tiempo`, `retras\w+`, `excepci[óo]n`, `unos (?:\d+ )?(?:meses|semanas) m[áa]s`, `\d+ (?:meses|semanas) m[áa]s`, `m[áa]s margen`, `negoci\w+`, `todav[íi]a no`,
 			`più tempo`, `mais tempo`))
 
 	// continuation asks to go on with outbound as it is ("keep it
@@ -96,7 +97,7 @@ var (
 			`(?:don'?t|do not|not|never) (?:remove|pull|switch|turn|shut|disable|kill|cut|take|sunset|retire)\w*`,
 			`weiter (?:nutzen|verwenden|laufen)`, `laufen lassen`, `behalten`, `blijven gebruiken`, `laten (?:draaien|lopen)`, `aan laten`, `behouden`,
 			`continuer à utiliser`, `garder`, `conserver`, `laisser (?:tourner|actif)`, `dejar (?:funcionando|activo)`,
-			`seguir (?:usando|utilizando)`, `mantener`))
+			`seguir (?:usando|utilizando)`, `mantener`, `no (?:nos )?(?:lo |la )?(?:quiten|quites|eliminen|retiren|apaguen)`, `laissez(?:-nous)?`, `nous laisser`))
 
 	// removalTarget is the removal itself, its date, or outbound as the
 	// thing that goes away.
@@ -138,8 +139,11 @@ var (
 			`get rid of`, `make (?:it|this|that) go away`,
 			`fehler\w*`, `funktioniert nicht`, `geht nicht`, `kaputt`, `hängt`, `nicht mehr`, `kein\w* \w+ mehr`, `loswerden`, `weg(?:kriegen|bekommen|machen)`, `kriegen (?:wir|ich) (?:das|den|die|es) weg`, `(?:anschauen|ansehen|nachsehen)`,
 			`fout\w*`, `werkt niet`, `kapot`, `niet meer`, `geen \w+ meer`, `(?:naar|ernaar) kijken`, `(?:kwijt|weg)raken`,
-			`erreur\w*`, `ne fonctionne (?:plus|pas)`, `ne marche (?:plus|pas)`, `bloqué\w*`, `panne`, `(?:n'|ne )\w+ plus`, `se débarrasser`,
-			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`, `ya no`, `deshacer(?:nos|me) de`))
+			`throws?`, `threw`, `exception`, `[45]\d\d`, `timeout`,
+			`erreur\w*`, `ne fonctionne (?:plus|pas)`, `ne marche (?:plus|pas)`, `bloqu[ée]\w*`, `panne`, `(?:n'|ne )\w+ plus`, `se d[ée]barrasser`,
+			`(?:capture|captent|marche|fonctionne|envoie|part|partent|remonte|remontent|synchronise|s'affiche|enregistre|sauvegarde)\w* plus`, `reste bloqu\w*`, `rien ne (?:part|sort|marche)`,
+			`regarder`, `jeter un (?:oeil|œil)`, `v[ée]rifier`,
+			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`, `ya no`, `deshacer(?:nos|me) de`, `se queda\w*`, `no (?:sale|salen|llega|llegan|env[íi]a|guarda|funciona)`, `nada sale`, `no sale nada`, `revisar`, `echar un vistazo`))
 
 	// doing is setting up, building or changing something.
 	doing = newConcept("do",
@@ -160,8 +164,8 @@ var (
 			`enabl\w*`, `activat\w*`, `unhid\w*`, `un-hid\w*`, `add(?: \w+){0,3} outbound`, `(?:get|give|grant)(?: \w+){0,2} access`, `provision\w*`, `install(?: \w+){0,2} outbound`,
 			`aktivier\w*`, `wiederherstell\w*`, `freischalt\w*`, `schalt\w*(?: \w+){0,5} frei`, `wieder (?:einschalten|aktivieren|herstellen)`, `einschalt\w*`, `anschalt\w*`, `zurück(?:holen|bekommen|haben)`,
 			`activer\w*`, `inschakel\w*`, `aan ?zetten`, `aanzet\w*`, `terugzett\w*`, `terug(?:krijgen|halen|zetten)`, `(?:zet|zetten) (?:\w+ ){0,4}aan`,
-			`réactiv\w*`, `rétablir`, `activer`,
-			`reactiv\w*`, `activar`, `habilit\w*`, `restaurar`))
+			`r[ée]activ\w*`, `r[ée]tablir`, `activer`, `l'activer`, `r[ée]affich\w*`, `remettre`,
+			`reactiv\w*`, `activar`, `activ(?:as|ado|ada|an|en|a|e)`, `habilit\w*`, `restaurar`, `volver a (?:activar|poner|tener)`))
 
 	// social is social posting and LinkedIn: removed with outbound.
 	social = newConcept("social",
@@ -176,7 +180,7 @@ var (
 	// info asks how things are or will be, not for something to be done.
 	info = newConcept("info",
 		w(`what (?:happens|will happen|happened|does it mean|changes)`, `will(?: \w+){1,4} (?:still|keep|continue|stop|be|work)\w*`, `(?:does|do|is|are|can) (?:\w+ ){0,4}still`,
-			`(?:is )?(?:this|that|it) (?:is )?(?:normal|expected|by design|intended|correct|true|right)`, `is it just`, `does it (?:actually )?(?:stop|block|prevent)`, `by design`, `expected behaviou?r`,
+			`(?:is )?(?:this|that|it) (?:is )?(?:normal|expected|by design|intended|correct|true|right)`, `is it just`, `does it (?:actually )?(?:stop|block|prevent)`, `(?:do|does|will|would) (?:\w+ ){0,2}(?:lose|lost|get deleted)`, `by design`, `expected behaviou?r`,
 			`why (?:is|was|did|are|were|aren'?t|isn'?t|has|have)`, `what (?:should|do) (?:we|i) (?:use|do) instead`, `instead of`, `recommend\w*`, `alternative\w*`))
 
 	// reasons asks why, or what to use instead: about the product's
@@ -195,8 +199,8 @@ var (
 			`met (?:iemand|een mens|een medewerker)`, `medewerker spreken`, `iemand (?:spreken|bellen)`, `(?:een )?echte? (?:persoon|mens)`,
 			`(?:mit )?jemande?m? (?:sprechen|reden)`, `echte[rn]? (?:person|mensch|mitarbeiter)`,
 			`une vraie personne`, `un vrai humain`, `una persona real`,
-			`parler (?:à|avec) (?:quelqu'un|un humain|une personne|un conseiller)`,
-			`hablar con (?:alguien|una persona|un humano|un agente)`))
+			`parler (?:à|a|avec) (?:quelqu'un|un humain|une personne|un conseiller|une vraie personne)`, `ouvrir (?:un )?ticket`, `cr[ée]er (?:un )?ticket`,
+			`hablar con (?:alguien|una persona|un humano|un agente)`, `abrir (?:un )?ticket`, `ticket (?:öffnen|aufmachen|aanmaken|openen)`))
 
 	// strongRequest asks for something to be done for us, beyond a plain
 	// "can we …?".
@@ -207,7 +211,8 @@ var (
 			`needs? to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|fix|get)`, `what'?s the (?:route|process|way)`,
 			`(?:who|where) (?:do|can|should|would) (?:we|i)`, `let us`, `allow us`, `give us`,
 			`bitte`, `alstublieft`, `graag`, `s'il vous plaît`, `svp`, `por favor`,
-			`kann (?:microsoft|jemand)`, `könnt ihr`, `können sie`, `kunnen jullie`, `kunt u`, `kan iemand`, `pouvez-vous`, `pourriez-vous`, `pueden`, `podrían`))
+			`kann (?:microsoft|jemand)`, `könnt ihr`, `können sie`, `kunnen jullie`, `kunt u`, `kan iemand`, `pouvez-vous`, `pourriez-vous`, `vous pouvez`, `tu peux`, `on a besoin`,
+			`pueden`, `podr[íi]an`, `se puede`, `necesitamos`, `porfa`))
 
 	// request frames a question as asking for something for us.
 	request = newConcept("request",
@@ -217,8 +222,8 @@ var (
 			`let us`, `allow us`, `give us`, `for (?:us|our (?:org|company|tenant|environment|team|business|client|customer))`,
 			`können wir`, `kann ich`, `kann (?:microsoft|jemand|man)`, `könnt ihr`, `können sie`, `bitte`, `brauchen`,
 			`kunnen we`, `kan ik`, `kunnen jullie`, `kunt u`, `kan iemand`, `alstublieft`, `graag`, `liefst`,
-			`pouvons-nous`, `puis-je`, `pouvez-vous`, `pourriez-vous`, `s'il vous plaît`, `svp`,
-			`podemos`, `puedo`, `pueden`, `podrían`, `por favor`))
+			`pouvons-nous`, `puis-je`, `pouvez-vous`, `pourriez-vous`, `vous pouvez`, `tu peux`, `tu pourrais`, `on peut`, `peut-on`, `est-ce qu'on peut`, `on a besoin`, `nous avons besoin`, `s'il vous plaît`, `svp`, `stp`,
+			`podemos`, `puedo`, `pueden`, `podr[íi]an`, `se puede`, `me lo`, `nos lo`, `necesitamos`, `necesito`, `por favor`, `porfa`, `como hacemos`, `c[óo]mo hacemos`))
 )
 
 // mention is where a concept occurs, in words from the question's start.

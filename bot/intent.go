@@ -28,7 +28,7 @@ var task = newConcept("task", w(
 	`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help|investigate)`,
 	`please (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|update|help|investigate|look)`,
 	`help(?: me| us)?`, `what (?:do|should) (?:i|we) do`, `where (?:is|are) the (?:button|option|setting)`, `cannot find`, `can'?t find`,
-	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|créer|configurer|puis-je|pouvons-nous)`, `cómo (?:puedo|podemos|hago|hacemos|configuro|creo)`))
+	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|cr[ée]er|configurer|puis-je|pouvons-nous|on fait)`, `c[óo]mo (?:puedo|podemos|hago|hacemos|configuro|creo)`, `qu[ée] hago`, `que faire`, `on fait comment`, `une id[ée]e`))
 
 // generic ends text that makes what follows general ("when you try to …").
 var generic = regexp.MustCompile(`(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
@@ -86,16 +86,20 @@ func (i intent) extension() bool {
 
 // reenable: asking for outbound to be turned (back) on or added.
 func (i intent) reenable() bool {
-	return near(i.enable, i.outbound, proximity) && len(i.request)+len(i.problem) > 0 && len(i.future) == 0
+	if len(i.enable) == 0 || len(i.outbound) == 0 || len(i.future) > 0 {
+		return false
+	}
+	return (near(i.enable, i.outbound, proximity) && len(i.request)+len(i.problem) > 0) || len(i.strongRequest) > 0
 }
 
 // socialHelp: asking to do, fix or get back social posting or LinkedIn
-// lead generation, which left with outbound.
+// lead generation, which left with outbound. Any ask to act in a question
+// about them counts: these questions are short and about one thing.
 func (i intent) socialHelp() bool {
 	if len(i.social) == 0 || len(i.future) > 0 || len(i.reasons) > 0 {
 		return false
 	}
-	return apart(i.social, i.doing, proximity) || near(i.social, i.problem, proximity) || near(i.social, i.enable, proximity) || near(i.social, i.task, proximity)
+	return apart(i.social, i.doing, 1<<20) || len(i.problem)+len(i.enable)+len(i.task) > 0
 }
 
 // troubleshooting: something built in outbound does not work. A problem
