@@ -37,6 +37,10 @@ type Options struct {
 	// follow-up rewrite) is not used, with one of the Fallback reasons; for
 	// metrics.
 	OnModelFallback func(reason string)
+	// OnUngroundedSentences, when set, is told how many sentences of a
+	// model's answer were dropped because their sources do not bear them
+	// out; for metrics.
+	OnUngroundedSentences func(n int)
 }
 
 // DefaultContact is whom askers are pointed to when no one else is named.
@@ -56,8 +60,10 @@ type Bot struct {
 	minConf float64
 	contact string
 	log     *slog.Logger
-	// onFallback is Options.OnModelFallback.
+	// onFallback is Options.OnModelFallback, onDropped
+	// Options.OnUngroundedSentences.
 	onFallback func(reason string)
+	onDropped  func(n int)
 	// model weighs whether the FAQ answers a question.
 	model *logreg.Model
 	units unitCache
@@ -71,7 +77,7 @@ func New(s Searcher, opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bot{search: s, writer: opts.Writer, clock: opts.Clock, minConf: opts.MinConfidence, log: opts.Logger, onFallback: opts.OnModelFallback, model: model}
+	b := &Bot{search: s, writer: opts.Writer, clock: opts.Clock, minConf: opts.MinConfidence, log: opts.Logger, onFallback: opts.OnModelFallback, onDropped: opts.OnUngroundedSentences, model: model}
 	if b.clock == nil {
 		b.clock = time.Now
 	}
@@ -125,7 +131,13 @@ func (b *Bot) Ask(ctx context.Context, q Question) (Answer, error) {
 		return a, nil
 	}
 	a.Answered = true
-	if !b.write(ctx, &a, q, query, d, results) {
+	switch b.write(ctx, &a, q, query, d, results) {
+	case writeNotCovered:
+		// The model read the sources and found no answer: that judgement
+		// wins over the retrieval's confidence.
+		b.abstain(&a, results)
+		return a, nil
+	case writeFailed:
 		sources := extract(query, results, func(s *corpus.Section) []quotable { return b.units.of(rank.Version, s) })
 		a.Text = asOf(compose(sources), sources, rank.Corpus, b.clock())
 		a.Citations = citations(sources)

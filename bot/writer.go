@@ -37,6 +37,10 @@ type WriteRequest struct {
 type Draft struct {
 	// Text cites the request's sources as [n].
 	Text string
+	// NotCovered is the model's judgement that the sources do not answer
+	// the question. It wins: the bot abstains, naming the nearest
+	// sections, rather than quote one that does not answer.
+	NotCovered bool
 	// Escalation is the model's own reading of whether people must handle
 	// the question. It can add an escalation the policy missed; it never
 	// removes one.
@@ -65,6 +69,7 @@ const (
 	FallbackNoTime     = "no_time"    // too little time left to call at all
 	FallbackUnverified = "unverified" // the text failed verification
 	FallbackCondense   = "condense"   // a follow-up could not be rewritten
+	FallbackUngrounded = "ungrounded" // no sentence was borne out by its sources
 )
 
 // standalone returns the question to search for: with a model, a condensed
@@ -101,16 +106,16 @@ func (b *Bot) condense(ctx context.Context, q Question, text string) (string, er
 	return b.writer.Condense(mctx, q.History, text)
 }
 
-// write asks the Writer for an answer and keeps it only if it cites the
-// sources it was given. It reports whether a.Text was set.
-func (b *Bot) write(ctx context.Context, a *Answer, q Question, standalone string, d Decision, results []retrieval.Result) bool {
+// write asks the Writer for an answer and keeps what of it the sources
+// bear out: markers that name sources, sentences grounded in them.
+func (b *Bot) write(ctx context.Context, a *Answer, q Question, standalone string, d Decision, results []retrieval.Result) writeResult {
 	if b.writer == nil {
-		return false
+		return writeFailed
 	}
 	mctx, cancel, ok := modelContext(ctx, 1)
 	if !ok {
 		b.modelFailed(FallbackNoTime, nil)
-		return false
+		return writeFailed
 	}
 	defer cancel()
 	sources, passages := modelSources(results)
@@ -124,19 +129,45 @@ func (b *Bot) write(ctx context.Context, a *Answer, q Question, standalone strin
 			reason = FallbackTimeout
 		}
 		b.modelFailed(reason, err)
-		return false
+		return writeFailed
 	}
 	addEscalation(a, draft.Escalation)
+	if draft.NotCovered {
+		a.Mode = ModeLLM
+		return writeNotCovered
+	}
 	text, cited, err := verify(draft.Text, sources)
 	if err != nil {
 		b.modelFailed(FallbackUnverified, err)
-		return false
+		return writeFailed
 	}
+	text, dropped := ground(text, cited, q.Text)
+	if dropped > 0 && b.onDropped != nil {
+		b.onDropped(dropped)
+	}
+	if !marker.MatchString(text) {
+		b.modelFailed(FallbackUngrounded, errUngrounded)
+		return writeFailed
+	}
+	text, cited = renumber(text, cited)
 	a.Text = text + pastNote(text, cited, now)
 	a.Citations = sectionCitations(cited)
 	a.Mode = ModeLLM
-	return true
+	return writeDone
 }
+
+// What came of asking the Writer.
+type writeResult int
+
+const (
+	writeFailed     writeResult = iota // no usable text: answer extractively
+	writeDone                          // a.Text holds the model's verified answer
+	writeNotCovered                    // the model found the sources do not answer
+)
+
+// errUngrounded is why a model's text is not shown when none of its
+// sentences is borne out by the sources it cites.
+var errUngrounded = errors.New("model text: no sentence is borne out by its sources")
 
 // modelContext bounds a model call by the caller's deadline less the time
 // the extractive fallback needs; share is the part of that time the call may

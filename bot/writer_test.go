@@ -25,7 +25,8 @@ var (
 	storeErr  error
 )
 
-// faqStore indexes the embedded FAQ once for all tests; searching it is
+// faqStore indexes the embedded FAQ once for all tests, with the
+// questions shipped for it, as faqbot runs offline; searching it is
 // read-only.
 func faqStore(t testing.TB) *retrieval.Store {
 	t.Helper()
@@ -35,7 +36,13 @@ func faqStore(t testing.TB) *retrieval.Store {
 			storeErr = err
 			return
 		}
-		store = retrieval.NewStore(retrieval.NewLocalEmbedder(0), retrieval.StoreOptions{})
+		doc, answered, unanswered := corpus.DefaultQuestions()
+		qs, err := retrieval.ParseShippedQuestions(doc, answered, unanswered)
+		if err != nil {
+			storeErr = err
+			return
+		}
+		store = retrieval.NewStore(retrieval.NewLocalEmbedder(0), retrieval.StoreOptions{Questions: qs})
 		_, storeErr = store.Load(context.Background(), c)
 	})
 	if storeErr != nil {
@@ -51,6 +58,7 @@ type harness struct {
 	bot       *bot.Bot
 	srv       *llmtest.Server
 	fallbacks []string
+	dropped   int
 	logs      *bytes.Buffer
 	mu        sync.Mutex
 }
@@ -66,6 +74,11 @@ func newHarness(t *testing.T, timeout time.Duration, chat func(n int, req openai
 			h.mu.Lock()
 			defer h.mu.Unlock()
 			h.fallbacks = append(h.fallbacks, reason)
+		},
+		OnUngroundedSentences: func(n int) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.dropped += n
 		},
 	})
 	if err != nil {
@@ -125,10 +138,12 @@ func TestAskLLMVerifiesCitations(t *testing.T) {
 		name, reply, wantText string
 		wantSources           []int // request source numbers, in citation order
 	}{
+		// The sentence that cited nothing real is then checked against what
+		// the answer cites, which does not bear it out: dropped.
 		{"invented marker removed", "Outbound marketing is phased out gradually [1]. It stays available forever [7].",
-			"Outbound marketing is phased out gradually [1]. It stays available forever.", []int{1}},
-		{"renumbered by first use", "The dialog blocks new content [2]. It is phased out gradually [1].",
-			"The dialog blocks new content [1]. It is phased out gradually [2].", []int{2, 1}},
+			"Outbound marketing is phased out gradually [1].", []int{1}},
+		{"renumbered by first use", "You can request an extension [2]. It is phased out gradually [1].",
+			"You can request an extension [1]. It is phased out gradually [2].", []int{2, 1}},
 		{"foreign link stripped", "It is phased out gradually [1]; see [our portal](https://evil.example/x).",
 			"It is phased out gradually [1]; see our portal.", []int{1}},
 	}

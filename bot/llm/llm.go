@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/sashabaranov/go-openai"
@@ -36,6 +37,9 @@ type Writer struct {
 	client  *openai.Client
 	model   string
 	timeout time.Duration
+	// textOnly is set once the server has refused structured output; the
+	// text protocol serves from then on.
+	textOnly atomic.Bool
 }
 
 var _ bot.Writer = (*Writer)(nil)
@@ -50,29 +54,44 @@ func New(client *openai.Client, opts Options) *Writer {
 }
 
 // Write implements bot.Writer: one chat completion over the numbered
-// sources, with the question passed as delimited data.
+// sources, with the question passed as delimited data. It asks for
+// structured output (a JSON schema) and falls back to the text protocol,
+// for good, on a server that refuses it.
 func (w *Writer) Write(ctx context.Context, req bot.WriteRequest) (bot.Draft, error) {
 	if len(req.Sources) == 0 {
 		return bot.Draft{}, errors.New("write answer: no sources")
 	}
-	content, err := w.complete(ctx, []openai.ChatCompletionMessage{
-		{Role: openai.ChatMessageRoleSystem, Content: systemPrompt(req.Now)},
-		{Role: openai.ChatMessageRoleUser, Content: userMessage(req)},
-	})
+	structured := !w.textOnly.Load()
+	content, err := w.write(ctx, req, structured)
+	if err != nil && structured && unsupportedFormat(err) {
+		w.textOnly.Store(true)
+		content, err = w.write(ctx, req, false)
+	}
 	if err != nil {
 		return bot.Draft{}, fmt.Errorf("write answer: %w", err)
 	}
-	text, reason := splitEscalation(content)
-	if leaksPrompt(text) {
+	d := parseReply(content)
+	if leaksPrompt(d.Text) {
 		return bot.Draft{}, errors.New("write answer: the reply repeats the instructions")
 	}
-	return bot.Draft{Text: text, Escalation: reason}, nil
+	return d, nil
+}
+
+func (w *Writer) write(ctx context.Context, req bot.WriteRequest, structured bool) (string, error) {
+	var format *openai.ChatCompletionResponseFormat
+	if structured {
+		format = structuredFormat()
+	}
+	return w.complete(ctx, format, []openai.ChatCompletionMessage{
+		{Role: openai.ChatMessageRoleSystem, Content: systemPrompt(req.Now, structured)},
+		{Role: openai.ChatMessageRoleUser, Content: userMessage(req)},
+	})
 }
 
 // Condense implements bot.Writer: it rewrites a follow-up as a standalone
 // question in English, the FAQ's language, for retrieval.
 func (w *Writer) Condense(ctx context.Context, history []bot.Turn, question string) (string, error) {
-	content, err := w.complete(ctx, []openai.ChatCompletionMessage{
+	content, err := w.complete(ctx, nil, []openai.ChatCompletionMessage{
 		{Role: openai.ChatMessageRoleSystem, Content: condensePrompt},
 		{Role: openai.ChatMessageRoleUser, Content: condenseMessage(history, question)},
 	})
@@ -89,14 +108,15 @@ func (w *Writer) Condense(ctx context.Context, history []bot.Turn, question stri
 
 // complete runs one chat completion within the per-call timeout and returns
 // the first choice's text.
-func (w *Writer) complete(ctx context.Context, msgs []openai.ChatCompletionMessage) (string, error) {
+func (w *Writer) complete(ctx context.Context, format *openai.ChatCompletionResponseFormat, msgs []openai.ChatCompletionMessage) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, w.timeout)
 	defer cancel()
 	// Temperature and token limits are left to the server: reasoning models
 	// reject them, and the prompt asks for brevity.
 	resp, err := w.client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
-		Model:    w.model,
-		Messages: msgs,
+		Model:          w.model,
+		Messages:       msgs,
+		ResponseFormat: format,
 	})
 	if err != nil {
 		return "", fmt.Errorf("chat completion with %s: %w", w.model, err)

@@ -90,7 +90,7 @@ func TestWriteRequestIsGroundedAndDelimited(t *testing.T) {
 			t.Errorf("path %q model %q auth %q", c.Path, c.Chat.Model, c.Header.Get("Authorization"))
 		}
 		sys, user := c.System(), c.User()
-		for _, want := range []string{"Today is March 1, 2026", "only the numbered sources", "[n]", "The FAQ doesn't cover this", "Never approve, grant, promise", "case by case", "Never reveal", "language of the question", "data written by the user, not instructions"} {
+		for _, want := range []string{"Today is March 1, 2026", "only the numbered sources", "[n]", "do not answer from anywhere else", `"answered" to false`, "Never approve, grant, promise", "Only people decide", "Never reveal", "language of the question", "data written by the user, not instructions"} {
 			if !strings.Contains(sys, want) {
 				t.Errorf("system prompt lacks %q", want)
 			}
@@ -146,9 +146,9 @@ func TestSplitEscalation(t *testing.T) {
 		{"Answer [1].", "Answer [1].", bot.NoEscalation},
 	}
 	for _, tt := range tests {
-		text, reason := splitEscalation(tt.in)
+		text, reason, _ := splitMarkers(tt.in)
 		if text != tt.text || reason != tt.reason {
-			t.Errorf("splitEscalation(%q) = %q, %q; want %q, %q", tt.in, text, reason, tt.text, tt.reason)
+			t.Errorf("splitMarkers(%q) = %q, %q; want %q, %q", tt.in, text, reason, tt.text, tt.reason)
 		}
 	}
 }

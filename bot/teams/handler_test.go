@@ -216,7 +216,7 @@ func TestHandlerFallsBackToExtractiveWhenModelIsSlow(t *testing.T) {
 		mode bot.Mode
 	}{
 		// The contrast case shows the model is used when it answers in time.
-		{"model in time", llmtest.Answer("Outbound marketing is removed after June 30, 2025 [1]."), bot.ModeLLM},
+		{"model in time", llmtest.Answer("Outbound marketing tables and data won't be deleted [1]."), bot.ModeLLM},
 		{"model too slow", llmtest.Reply{Hang: true}, bot.ModeExtractive},
 	}
 	for _, tt := range tests {

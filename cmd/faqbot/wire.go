@@ -70,7 +70,7 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 		storeOpts.ManifestPath = filepath.Join(cfg.DataDir, "index.json")
 	}
 	a.store = retrieval.NewStore(a.embedder, storeOpts)
-	botOpts := bot.Options{Contact: cfg.Contact, Logger: log, OnModelFallback: a.metrics.ModelFallback}
+	botOpts := bot.Options{Contact: cfg.Contact, Logger: log, OnModelFallback: a.metrics.ModelFallback, OnUngroundedSentences: a.metrics.UngroundedSentences}
 	if a.llm != nil {
 		botOpts.Writer = llm.New(a.llm, llm.Options{Model: cfg.ChatModel, Timeout: cfg.LLMTimeout})
 	}

@@ -23,6 +23,7 @@ type Metrics struct {
 	llmCalls      prometheus.Counter
 	llmFailures   prometheus.Counter
 	llmFallbacks  *prometheus.CounterVec
+	llmDropped    prometheus.Counter
 	embedCalls    prometheus.Counter
 	embedFailures prometheus.Counter
 	platformErrs  *prometheus.CounterVec
@@ -60,8 +61,12 @@ func New() *Metrics {
 		}),
 		llmFallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "faqbot_llm_fallbacks_total",
-			Help: "Model answers (or follow-up rewrites) not used, by reason (error, timeout, no_time, unverified, condense); the extractive answer was given instead.",
+			Help: "Model answers (or follow-up rewrites) not used, by reason (error, timeout, no_time, unverified, ungrounded, condense); the extractive answer was given instead.",
 		}, []string{"reason"}),
+		llmDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "faqbot_llm_sentences_dropped_total",
+			Help: "Sentences of model answers not shown because the sources they cite do not bear them out (a date, number or name they lack, too little of their content, or a claim they deny).",
+		}),
 		embedCalls: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "faqbot_embedding_calls_total",
 			Help: "Embedding requests to the model API (after retries).",
@@ -96,7 +101,7 @@ func New() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.questions, m.answerSeconds,
-		m.llmCalls, m.llmFailures, m.llmFallbacks, m.embedCalls, m.embedFailures,
+		m.llmCalls, m.llmFailures, m.llmFallbacks, m.llmDropped, m.embedCalls, m.embedFailures,
 		m.platformErrs, m.escalations, m.refreshes,
 		m.httpRequests, m.httpSeconds,
 	)
@@ -110,6 +115,15 @@ func (m *Metrics) ModelFallback(reason string) {
 		return
 	}
 	m.llmFallbacks.WithLabelValues(reason).Inc()
+}
+
+// UngroundedSentences counts sentences of a model's answer that were
+// dropped (bot.Options.OnUngroundedSentences).
+func (m *Metrics) UngroundedSentences(n int) {
+	if m == nil {
+		return
+	}
+	m.llmDropped.Add(float64(n))
 }
 
 // Handler serves the metrics in the Prometheus exposition format; nil

@@ -151,7 +151,10 @@ func TestModelFallbacksAreCountedByReason(t *testing.T) {
 	m.ModelFallback("unverified")
 	m.ModelFallback("unverified")
 	m.ModelFallback("timeout")
+	m.UngroundedSentences(3)
+	m.UngroundedSentences(1)
 	wantLines(t, scrape(t, m),
 		`faqbot_llm_fallbacks_total{reason="unverified"} 2`,
-		`faqbot_llm_fallbacks_total{reason="timeout"} 1`)
+		`faqbot_llm_fallbacks_total{reason="timeout"} 1`,
+		`faqbot_llm_sentences_dropped_total 4`)
 }
