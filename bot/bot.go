@@ -64,8 +64,9 @@ type Bot struct {
 	// Options.OnUngroundedSentences.
 	onFallback func(reason string)
 	onDropped  func(n int)
-	// model weighs whether the FAQ answers a question.
-	model *logreg.Model
+	// model weighs whether the FAQ answers a question; ranker reorders
+	// retrieval's first sections.
+	model, ranker *logreg.Model
 	units unitCache
 }
 
@@ -77,7 +78,11 @@ func New(s Searcher, opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bot{search: s, writer: opts.Writer, clock: opts.Clock, minConf: opts.MinConfidence, log: opts.Logger, onFallback: opts.OnModelFallback, onDropped: opts.OnUngroundedSentences, model: model}
+	ranker, err := loadReranker()
+	if err != nil {
+		return nil, err
+	}
+	b := &Bot{search: s, writer: opts.Writer, clock: opts.Clock, minConf: opts.MinConfidence, log: opts.Logger, onFallback: opts.OnModelFallback, onDropped: opts.OnUngroundedSentences, model: model, ranker: ranker}
 	if b.clock == nil {
 		b.clock = time.Now
 	}
@@ -172,8 +177,11 @@ func (b *Bot) Retrieve(ctx context.Context, q Question, mode retrieval.Mode) (Re
 	if err != nil {
 		return Retrieval{}, fmt.Errorf("search: %w", err)
 	}
-	if rank.Degraded != nil && mode == retrieval.Fused {
-		b.log.Warn("search without embeddings", "err", rank.Degraded)
+	if mode == retrieval.Fused {
+		if rank.Degraded != nil {
+			b.log.Warn("search without embeddings", "err", rank.Degraded)
+		}
+		b.rerank(&rank)
 	}
 	return Retrieval{Decision: d, Query: query, Ranking: rank}, nil
 }

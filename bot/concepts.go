@@ -59,7 +59,9 @@ var (
 	// period or says they won't be ready by the date in passing.
 	strongDefer = newConcept("strong defer",
 		w(`extensions?`, `postpon\w+`, `grace period`, `reprieve`, `waiver`, `exempt\w*`, `carve[- ]?out`, `hold(?:ing)? off`,
-			`push(?:ed|ing)?(?: \w+){0,5} back`, `(?:later|new|different|another|extended) (?:removal |shutdown |switch-off )?(?:date|deadline)`,
+			`push(?:ed|ing)?(?: \w+){0,5} back`, `(?:later|new|different|another|extended)(?: \w+)? (?:date|deadline)`,
+			`(?:can'?t|cannot|won'?t|will not|not going to) (?:make|meet|hit) (?:it|the (?:\w+ ){0,2}(?:date|deadline|cut-?off))`, `(?:not|never) going to be (?:ready|done)`,
+			`schaffen (?:\w+ ){0,6}(?:nicht|niemals)`, `opschuiv\w*`, `vooruitschuiv\w*`, `verschuiv\w*`,
 			`move(?: \w+){0,3} (?:date|deadline)`,
 			`won'?t be (?:ready|done|finished)`, `(?:not|never) (?:be )?(?:ready|done|finished)(?: \w+)? (?:by|before|in time)`,
 			`no (?:chance|way)(?: \w+){0,4} (?:done|ready|finish\w*|make it)`, `miss(?:ing)? the (?:deadline|cut-?off)`,
@@ -79,7 +81,7 @@ var (
 		w(`extend(?:ed|ing)?`, `prolong\w*`, `delay\w*`, `defer\w*`, `push(?:ed|ing)?(?: \w+){0,3} out`, `put(?: \w+){0,2} on hold`, `pause\w*`,
 			`(?:more|extra|additional|another|some|enough) (?:time|runway|months?|weeks?|quarters?|years?)`,
 			`(?:a )?(?:few|couple(?: of)?|two|three|four|six|\d+) (?:more|extra|additional) (?:days|weeks|months|quarters|years)`,
-			`longer`, `until (?:after|the end|end|q[1-4]|next|january|february|march|april|may|june|july|august|september|october|november|december|\d{4})`,
+			`longer`, `until (?:then|after|the end|end|q[1-4]|next|january|february|march|april|may|june|july|august|september|october|november|december|\d{4})`,
 			`(?:past|beyond) (?:the )?(?:deadline|cut-?off|date|removal|june|that date)`, `exceptions?`, `opt(?:ing)?[- ]out`,
 			`negotiat\w+`, `special (?:treatment|arrangement|dispensation|case)`,
 			`länger`, `mehr zeit`, `ausnahme\w*`, `verschieb\w*`, `(?:noch )?(?:ein paar|einige|ca\.? \d+|\d+) (?:monate|wochen)`,
@@ -91,7 +93,7 @@ var (
 	// continuation asks to go on with outbound as it is ("keep it
 	// running", "please don't switch it off").
 	continuation = newConcept("continuation",
-		w(`keep(?:ing)?(?: \w+){0,3} (?:running|alive|on|going|active|available|enabled|live)`, `keep(?:ing)? (?:using|outbound|obm|it)`,
+		w(`(?:keep|keeps|kept|keeping)(?: \w+){0,3} (?:running|alive|on|going|active|available|enabled|live)`, `(?:keep|keeps|kept|keeping) (?:using|outbound|obm|it)`,
 			`leave(?: \w+){0,3} (?:on|running|alive|active|enabled)`, `continue (?:to use|using|running|with outbound)`,
 			`stay(?:ing)? on (?:outbound|obm|it)`, `retain (?:access|outbound)`,
 			`(?:don'?t|do not|not|never) (?:remove|pull|switch|turn|shut|disable|kill|cut|take|sunset|retire)\w*`,
@@ -105,6 +107,7 @@ var (
 		w(`outbound`, `obm`, `out-bound`, `removal`, `remov\w+`, `deadline`, `cut-?off`, `cutover`, `switch(?:ing)?[- ]?off`,
 			`shut ?(?:down|off)`, `shutdown`, `turn(?:ing)?[- ]?off`, `sunset\w*`, `retir\w+`, `decommission\w*`, `deprecat\w*`,
 			`phase[- ]?out`, `go(?:es|ing)? away`, `end of june`, `june 30`, `30 june`, `30th of june`, `(?:the|that) date`, `in time`,
+			`ende juni`, `30\. juni`, `eind juni`, `30 juni`, `fin juin`, `30 juin`, `fin de junio`, `finales de junio`, `30 de junio`, `uitfaser\w*`,
 			`abschaltung`, `entfernung`, `stichtag`, `frist`, `ausgehend\w*`,
 			`verwijder\w*`, `uitfasering`, `uitzetten`, `einddatum`,
 			`suppression`, `retrait`, `date limite`, `échéance`, `sortant`,
@@ -129,21 +132,22 @@ var (
 	// problem is something not working as it should.
 	problem = newConcept("problem",
 		w(`errors?`, `fail\w*`, `broken`, `breaks?`, `breaking`, `bugs?`, `crash\w*`, `stuck`, `blocked`, `blocking`, `hangs?`, `hanging`,
-			`bounc\w+`, `blank`, `disappear\w*`, `vanish\w*`, `gone`, `missing`, `lost`, `lose`, `losing`,
+			`bounc\w+`, `blank`, `disappear\w*`, `vanish\w*`, `missing`, `lost`, `lose`, `losing`,
 			`not (?:working|sending|loading|saving|publishing|syncing|refreshing|updating|triggering|delivering|rendering|showing|arriving|received|delivered|going out|coming in|being sent|firing)`,
+			`(?:isn'?t|aren'?t|wasn'?t|weren'?t|is not|are not) (?:\w+ ){0,2}go(?:ing)? out`,
 			`(?:isn'?t|aren'?t|doesn'?t|don'?t|won'?t|can'?t|cannot|couldn'?t|didn'?t|wasn'?t|weren'?t|dont|doesnt|wont|cant) (?:\w+ ){0,2}(?:work|send|load|open|save|publish|go live|sync|refresh|update|trigger|fire|deliver|render|show|display|submit|receive|get|arrive|come|start|run)\w*`,
 			`stopped(?: \w+)?`, `stops? (?:working|sending|syncing|saving)`, `nothing (?:is |was )?(?:being )?(?:sent|going out|happen\w*|delivered|received|arriv\w*)`,
 			`no (?:emails?|messages?|leads?|submissions?|registrations?|sends?) (?:are |were |is |have |has )?(?:\w+ )?(?:sent|going out|arriving|coming|delivered|received|created)`,
 			`(?:issue|problem|trouble|glitch)s? (?:with|in|on|sending|publishing)`, `troubleshoot\w*`, `debug\w*`, `fix\w*`, `repair\w*`, `sort (?:it|this) out`,
-			`look into`, `investigate`, `(?:went|goes|going) wrong`, `something wrong`, `(?:what'?s|what is) wrong`, `out of date`, `stale`, `timing out`, `times out`, `greyed out`, `grayed out`,
+			`look into`, `investigate`, `(?:went|goes|going) wrong`, `something wrong`, `(?:look|looking) at (?:it|this|that)`, `(?:take|have) a look`, `dig into`, `check on`, `sitting in`, `(?:what'?s|what is) wrong`, `out of date`, `stale`, `timing out`, `times out`, `greyed out`, `grayed out`,
 			`get rid of`, `make (?:it|this|that) go away`,
 			`fehler\w*`, `funktioniert nicht`, `geht nicht`, `kaputt`, `hängt`, `nicht mehr`, `kein\w* \w+ mehr`, `loswerden`, `weg(?:kriegen|bekommen|machen)`, `kriegen (?:wir|ich) (?:das|den|die|es) weg`, `(?:anschauen|ansehen|nachsehen)`,
-			`fout\w*`, `werkt niet`, `kapot`, `niet meer`, `geen \w+ meer`, `(?:naar|ernaar) kijken`, `(?:kwijt|weg)raken`,
+			`fout\w*`, `werkt niet`, `kapot`, `niet meer`, `geen \w+ meer`, `(?:naar|ernaar) kijken`, `(?:kwijt|weg)raken`, `meekijk\w*`, `blijft hangen`, `gaat niets(?: meer)? uit`,
 			`throws?`, `threw`, `exception`, `[45]\d\d`, `timeout`,
 			`erreur\w*`, `ne fonctionne (?:plus|pas)`, `ne marche (?:plus|pas)`, `bloqu[ée]\w*`, `panne`, `(?:n'|ne )\w+ plus`, `se d[ée]barrasser`,
 			`(?:capture|captent|marche|fonctionne|envoie|part|partent|remonte|remontent|synchronise|s'affiche|enregistre|sauvegarde)\w* plus`, `reste bloqu\w*`, `rien ne (?:part|sort|marche)`,
 			`regarder`, `jeter un (?:oeil|œil)`, `v[ée]rifier`,
-			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`, `ya no`, `deshacer(?:nos|me) de`, `se queda\w*`, `no (?:sale|salen|llega|llegan|env[íi]a|guarda|funciona)`, `nada sale`, `no sale nada`, `revisar`, `echar un vistazo`))
+			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`, `ya no`, `deshacer(?:nos|me) de`, `se queda\w*`, `no (?:le |les )?(?:sale|salen|llega|llegan|env[íi]a|guarda|funciona)`, `nada sale`, `no sale nada`, `revisar\w*`, `echar un vistazo`))
 
 	// doing is setting up, building or changing something.
 	doing = newConcept("do",
@@ -152,7 +156,8 @@ var (
 			`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help)`,
 			`please (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|update|help)`,
 			`set ?up`, `configur\w+`, `creat\w+`, `build\w*`, `schedul\w+`, `publish\w*`, `republish\w*`, `edit\w*`, `customi[sz]\w+`, `design\w*`, `launch\w*`,
-			`post(?:s|ed|ing)?`, `shar(?:e|ed|ing)`, `chang(?:e|es|ed|ing)`, `modif\w+`, `updat\w+`, `sync\w*`, `connect\w*`, `integrat\w*`,
+			`post(?:s|ed|ing)?`, `shar(?:e|ed|ing)`, `chang(?:e|es|ed|ing)`, `modif\w+`, `updat\w+`,
+			`programm\w+`, `reprogramm\w+`, `planifi\w+`, `publi(?:er|é|ons|ez)`, `publicar`, `programar`, `planen`, `veröffentlich\w*`, `inplann\w*`, `plannen`, `anbind\w*`, `anzubinden`, `verbind\w*`, `koppel\w*`, `conect\w*`, `connecter`, `sync\w*`, `connect\w*`, `integrat\w*`,
 			`einrichten`, `erstellen`, `konfigurieren`, `wie (?:kann|können)`, `instellen`, `aanmaken`, `hoe (?:kan|moet)`,
 			`configurer`, `créer`, `comment (?:faire|créer|configurer)`, `configurar`, `crear`, `cómo (?:puedo|hago|configuro|creo)`))
 
@@ -162,7 +167,7 @@ var (
 		w(`re-?enabl\w*`, `re-?activat\w*`, `reinstat\w*`, `restor\w*`, `reinstall\w*`, `bring(?: \w+){0,2} back`,
 			`(?:need|want|get|have|put|flip|switch|turn)(?: \w+){0,3} back`, `turn(?: \w+){0,3} (?:back )?on`, `switch(?: \w+){0,3} (?:back )?on`,
 			`enabl\w*`, `activat\w*`, `unhid\w*`, `un-hid\w*`, `add(?: \w+){0,3} outbound`, `(?:get|give|grant)(?: \w+){0,2} access`, `provision\w*`, `install(?: \w+){0,2} outbound`,
-			`aktivier\w*`, `wiederherstell\w*`, `freischalt\w*`, `schalt\w*(?: \w+){0,5} frei`, `wieder (?:einschalten|aktivieren|herstellen)`, `einschalt\w*`, `anschalt\w*`, `zurück(?:holen|bekommen|haben)`,
+			`aktivier\w*`, `wiederherstell\w*`, `freischalt\w*`, `(?:wieder )?einblend\w*`, `zichtbaar maken`, `weer tonen`, `mostrar de nuevo`, `volver a mostrar`, `schalt\w*(?: \w+){0,5} frei`, `wieder (?:einschalten|aktivieren|herstellen)`, `einschalt\w*`, `anschalt\w*`, `zurück(?:holen|bekommen|haben)`,
 			`activer\w*`, `inschakel\w*`, `aan ?zetten`, `aanzet\w*`, `terugzett\w*`, `terug(?:krijgen|halen|zetten)`, `(?:zet|zetten) (?:\w+ ){0,4}aan`,
 			`r[ée]activ\w*`, `r[ée]tablir`, `activer`, `l'activer`, `r[ée]affich\w*`, `remettre`,
 			`reactiv\w*`, `activar`, `activ(?:as|ado|ada|an|en|a|e)`, `habilit\w*`, `restaurar`, `volver a (?:activar|poner|tener)`))
@@ -179,8 +184,9 @@ var (
 
 	// info asks how things are or will be, not for something to be done.
 	info = newConcept("info",
-		w(`what (?:happens|will happen|happened|does it mean|changes)`, `will(?: \w+){1,4} (?:still|keep|continue|stop|be|work)\w*`, `(?:does|do|is|are|can) (?:\w+ ){0,4}still`,
-			`(?:is )?(?:this|that|it) (?:is )?(?:normal|expected|by design|intended|correct|true|right)`, `is it just`, `does it (?:actually )?(?:stop|block|prevent)`, `(?:do|does|will|would) (?:\w+ ){0,2}(?:lose|lost|get deleted)`, `by design`, `expected behaviou?r`,
+		w(`what (?:happens|will happen|happened|does it mean|changes)`, `will(?: \w+){1,4} (?:still|keep|continue|stop|be|work|stay|remain|last)\w*`, `(?:does|do|is|are|can) (?:\w+ ){0,4}still`,
+			`(?:is )?(?:this|that|it) (?:is )?(?:normal|expected|by design|intended|correct|true|right)`, `is it just`, `does it (?:actually )?(?:stop|block|prevent)`, `(?:do|does|will|would) (?:\w+ ){0,2}(?:lose|lost|get deleted)`,
+			`does (?:the |this |that )?\w+ mean`, `(?:do|does|will) (?:\w+ ){0,4}(?:vanish|disappear|go away|get (?:deleted|lost))`, `by design`, `expected behaviou?r`,
 			`why (?:is|was|did|are|were|aren'?t|isn'?t|has|have)`, `what (?:should|do) (?:we|i) (?:use|do) instead`, `instead of`, `recommend\w*`, `alternative\w*`))
 
 	// reasons asks why, or what to use instead: about the product's
@@ -193,7 +199,8 @@ var (
 		w(`(?:talk|speak|chat|connect|get in touch|be in touch)(?: me| us)? (?:to|with) (?:a |an |some |your |the )?(?:human|person|people|someone|somebody|agent|rep|representative|engineer|expert|consultant|support|team|colleague|manager)`,
 			`(?:real|actual|live) (?:person|human|agent|people)`, `human (?:please|agent|being|help)`, `(?:get|want|need|have)(?: \w+){0,2} (?:a |an )?(?:human|person|agent)`,
 			`ask a human`, `escalat\w*`, `(?:open|raise|log|file|create|submit)(?: \w+){0,2} (?:ticket|case|incident)`,
-			`(?:call|phone|ring) (?:me|us) back`, `call ?back`, `(?:someone|somebody|anyone|person)(?: \w+){0,4} (?:i|we) can (?:call|talk|speak|contact|phone)`,
+			`(?:call|phone|ring) (?:me|us) back`, `call ?back`, `(?:get|jump|hop) on a call`, `a call with`, `call (?:me|us)`,
+			`(?:rep|representative|someone|person|account manager|contact) to (?:call|contact|email|reach|phone) (?:me|us)`, `(?:someone|somebody|anyone|person)(?: \w+){0,4} (?:i|we) can (?:call|talk|speak|contact|phone)`,
 			`(?:can|could) (?:someone|somebody|anyone|a person)(?: from)?(?: \w+){0,3} (?:call|contact|reach|help|get in touch)`, `contact (?:me|us)\b`,
 			`mit (?:einem|einer) (?:menschen|mitarbeiter\w*|person)`, `(?:menschen|mitarbeiter) sprechen`, `ansprechpartner`,
 			`met (?:iemand|een mens|een medewerker)`, `medewerker spreken`, `iemand (?:spreken|bellen)`, `(?:een )?echte? (?:persoon|mens)`,
@@ -208,7 +215,8 @@ var (
 		w(`is (?:it|there)(?: \w+)? (?:possible|a way|any way|anything|any chance|a chance|a process|an option|someone|a form)`,
 			`any (?:way|chance|option)`, `(?:our|the|what are (?:our|the|my)) options`, `please`, `pls`, `plz`, `kindly`, `request\w*`, `ask\w* (?:for|microsoft|ms)`, `apply\w* for`,
 			`(?:we|i) (?:need|want|would like|'d like|require|must have)`, `(?:could|would|can|will) (?:you|microsoft|ms|someone)`,
-			`needs? to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|fix|get)`, `what'?s the (?:route|process|way)`,
+			`needs? to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|fix|get)`,
+			`can (?:that|this|it) be (?:arranged|done|organi[sz]ed|made)`, `wants? to keep`, `what'?s the (?:route|process|way)`,
 			`(?:who|where) (?:do|can|should|would) (?:we|i)`, `let us`, `allow us`, `give us`,
 			`bitte`, `alstublieft`, `graag`, `s'il vous plaît`, `svp`, `por favor`,
 			`kann (?:microsoft|jemand)`, `könnt ihr`, `können sie`, `kunnen jullie`, `kunt u`, `kan iemand`, `pouvez-vous`, `pourriez-vous`, `vous pouvez`, `tu peux`, `on a besoin`,
@@ -216,7 +224,7 @@ var (
 
 	// request frames a question as asking for something for us.
 	request = newConcept("request",
-		w(`(?:can|could|may|might|would|will) (?:we|i|you|microsoft|ms|they|our \w+)`, `is (?:it|there)(?: \w+)? (?:possible|a way|any way|anything|any chance|a chance|a process|an option|someone|a form)`,
+		w(`(?:can|could|may|might|would|will) (?:we|i|you|u|microsoft|ms|they|our \w+)`, `asap`, `urgent\w*`, `is (?:it|there)(?: \w+)? (?:possible|a way|any way|anything|any chance|a chance|a process|an option|someone|a form)`,
 			`any (?:way|chance|option)`, `options?`, `please`, `pls`, `plz`, `kindly`, `request\w*`, `ask\w* (?:for|microsoft|ms)`, `apply\w* for`,
 			`(?:we|i) (?:need|want|would like|'d like|require|must have)`, `need(?:s|ed)?`, `(?:how|where|who) (?:do|can|should|would) (?:we|i)`, `what'?s the (?:route|process|way)`,
 			`let us`, `allow us`, `give us`, `for (?:us|our (?:org|company|tenant|environment|team|business|client|customer))`,

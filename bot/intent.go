@@ -27,7 +27,7 @@ var task = newConcept("task", w(
 	`(?:need|needs|want|wants|trying|try|tries|have|has|planning|going|got) to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|design|modify|copy|clone|fix|get)`,
 	`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help|investigate)`,
 	`please (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|update|help|investigate|look)`,
-	`help(?: me| us)?`, `what (?:do|should) (?:i|we) do`, `where (?:is|are) the (?:button|option|setting)`, `cannot find`, `can'?t find`,
+	`help(?: me| us)?`, `helfen`, `helpen`, `aider`, `ayud\w+`, `what (?:do|should) (?:i|we) do`, `where (?:is|are) the (?:button|option|setting)`, `cannot find`, `can'?t find`,
 	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|cr[ée]er|configurer|puis-je|pouvons-nous|on fait)`, `c[óo]mo (?:puedo|podemos|hago|hacemos|configuro|creo)`, `qu[ée] hago`, `que faire`, `on fait comment`, `une id[ée]e`))
 
 // generic ends text that makes what follows general ("when you try to …").
@@ -99,7 +99,7 @@ func (i intent) socialHelp() bool {
 	if len(i.social) == 0 || len(i.future) > 0 || len(i.reasons) > 0 {
 		return false
 	}
-	return apart(i.social, i.doing, 1<<20) || len(i.problem)+len(i.enable)+len(i.task) > 0
+	return apart(i.social, i.doing, 1<<20) || len(i.problem)+len(i.enable)+len(i.task)+len(i.strongRequest) > 0
 }
 
 // troubleshooting: something built in outbound does not work. A problem

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/faqbot/faqbot/bot"
@@ -32,7 +33,9 @@ func main() {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("faqbot-train", flag.ContinueOnError)
 	answerPath := fs.String("answerability", "", "write the answerability model to this file")
+	rankPath := fs.String("rerank", "", "write the rerank model to this file")
 	dump := fs.Bool("dump", false, "print every question's signals and label instead of training")
+	dumpRank := fs.Bool("dump-rank", false, "print every candidate section's rank signals and label instead of training")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,8 +46,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var xs [][]float64
-	var ys []bool
+	var xs, rxs [][]float64
+	var ys, rys []bool
 	for _, name := range fs.Args() {
 		cases, err := readCases(name)
 		if err != nil {
@@ -58,6 +61,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", name, c.ID, err)
 			}
+			if c.Answerable == eval.Yes && len(c.Expected) > 0 {
+				for i := range min(bot.RerankDepth, len(r.Ranking.Results)) {
+					x := bot.RankSignals(r.Ranking, i)
+					y := slices.Contains(c.Expected, r.Ranking.Results[i].Section.Anchor)
+					if *dumpRank {
+						fmt.Fprintf(out, "%s\t%v\t%s\n", c.ID, y, floats(x))
+					}
+					rxs, rys = append(rxs, x), append(rys, y)
+				}
+			}
 			x := bot.AnswerSignals(r)
 			if x == nil {
 				continue
@@ -69,19 +82,30 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			ys = append(ys, c.Answerable == eval.Yes)
 		}
 	}
-	if *dump || *answerPath == "" {
+	if *dump || *dumpRank {
 		return nil
 	}
-	m, err := logreg.Fit(bot.AnswerFeatures, xs, ys, logreg.Options{})
-	if err != nil {
+	if err := fit(out, *rankPath, "rerank", bot.RankFeatures, rxs, rys); err != nil {
 		return err
+	}
+	return fit(out, *answerPath, "answerability", bot.AnswerFeatures, xs, ys)
+}
+
+// fit trains a model on rows and writes it to path ("" writes nothing).
+func fit(out io.Writer, path, name string, features []string, xs [][]float64, ys []bool) error {
+	if path == "" {
+		return nil
+	}
+	m, err := logreg.Fit(features, xs, ys, logreg.Options{})
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "answerability: %d questions, weights %s, bias %.3f\n", len(xs), floats(m.Weights), m.Bias)
-	return os.WriteFile(*answerPath, append(data, '\n'), 0o644)
+	fmt.Fprintf(out, "%s: %d rows, weights %s, bias %.3f\n", name, len(xs), floats(m.Weights), m.Bias)
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 // offlineBot is the bot as `faqbot ask` runs it without keys: the embedded
