@@ -26,10 +26,19 @@ var AnswerFeatures = []string{
 	"dense", "question_dense", "lexical", "question_lexical", "question_overlap",
 	"unanswered_overlap", "unanswered_dense", "answered_vs_unanswered", "answered_vs_unanswered_dense",
 	"words", "escalation", "margin", "type_missing", "asks_procedure", "named", "named_uncovered",
+	"asks_reenable", "asks_social", "asks_fix", "asks_person",
 }
 
 //go:embed answerability.json
 var answerabilityJSON []byte
+
+// topic is 1 when the policy recognised the question as t.
+func topic(d Decision, t string) float64 {
+	if d.Topic == t {
+		return 1
+	}
+	return 0
+}
 
 // loadAnswerability reads the checked-in model.
 func loadAnswerability() (*logreg.Model, error) {
@@ -81,5 +90,6 @@ func AnswerSignals(r Retrieval) []float64 {
 		top.Dense, top.QDense, math.Log1p(top.Lexical), math.Log1p(top.QLexical), top.QOverlap,
 		r.Ranking.Unanswered.Overlap, r.Ranking.Unanswered.Dense, top.QOverlap - r.Ranking.Unanswered.Overlap, top.QDense - r.Ranking.Unanswered.Dense,
 		math.Log1p(float64(s.Words)), escalation, margin, missing, procedure, float64(s.Named), float64(s.NamedUncovered),
+		topic(r.Decision, topicReenable), topic(r.Decision, topicSocial), topic(r.Decision, topicTroubleshooting) + topic(r.Decision, topicHowTo), topic(r.Decision, topicPerson),
 	}
 }

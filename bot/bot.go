@@ -67,7 +67,7 @@ type Bot struct {
 	// model weighs whether the FAQ answers a question; ranker reorders
 	// retrieval's first sections.
 	model, ranker *logreg.Model
-	units unitCache
+	units         unitCache
 }
 
 // New returns a bot that searches with s. It fails only when the
@@ -131,7 +131,9 @@ func (b *Bot) Ask(ctx context.Context, q Question) (Answer, error) {
 	}
 	results := rank.Results
 	a.Confidence = b.answerability(r)
-	if len(results) == 0 || a.Confidence < b.minConf {
+	// An extension request is what the FAQ's extension section answers,
+	// however it is worded: it is answered (and handed to people).
+	if len(results) == 0 || (a.Confidence < b.minConf && d.Topic != topicExtension) {
 		b.abstain(&a, results)
 		return a, nil
 	}

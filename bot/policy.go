@@ -40,17 +40,27 @@ func Classify(text string) Decision {
 	i := readIntent(d.Clean)
 	switch {
 	case i.extension():
-		d.Reason, d.Topic, d.Hint = ExtensionRequest, "extension", "request an extension to the removal date"
+		d.Reason, d.Topic, d.Hint = ExtensionRequest, topicExtension, "request an extension to the removal date"
 	case i.reenable():
-		d.Reason, d.Topic, d.Hint = UnsupportedOutbound, "re-enabling outbound", "enable outbound marketing"
+		d.Reason, d.Topic, d.Hint = UnsupportedOutbound, topicReenable, "enable outbound marketing"
 	case i.socialHelp():
-		d.Reason, d.Topic, d.Hint = UnsupportedOutbound, "social posting and LinkedIn", "social posting LinkedIn lead generation removed"
+		d.Reason, d.Topic, d.Hint = UnsupportedOutbound, topicSocial, "social posting LinkedIn lead generation removed"
 	case i.troubleshooting():
-		d.Reason, d.Topic = UnsupportedOutbound, "outbound troubleshooting"
+		d.Reason, d.Topic = UnsupportedOutbound, topicTroubleshooting
 	case i.outboundHowTo():
-		d.Reason, d.Topic = UnsupportedOutbound, "building in outbound"
+		d.Reason, d.Topic = UnsupportedOutbound, topicHowTo
 	case i.wantsPerson():
-		d.Reason, d.Topic = UserRequest, "asked for a person"
+		d.Reason, d.Topic = UserRequest, topicPerson
 	}
 	return d
 }
+
+// Topics of escalated questions, as the escalation message names them.
+const (
+	topicExtension       = "extension"
+	topicReenable        = "re-enabling outbound"
+	topicSocial          = "social posting and LinkedIn"
+	topicTroubleshooting = "outbound troubleshooting"
+	topicHowTo           = "building in outbound"
+	topicPerson          = "asked for a person"
+)
