@@ -26,7 +26,7 @@ var AnswerFeatures = []string{
 	"dense", "question_dense", "lexical", "question_lexical", "question_overlap",
 	"unanswered_overlap", "unanswered_dense", "answered_vs_unanswered", "answered_vs_unanswered_dense",
 	"words", "escalation", "margin", "type_missing", "asks_procedure", "named", "named_uncovered",
-	"asks_reenable", "asks_social", "asks_fix", "asks_person",
+	"asks_reenable", "asks_social", "asks_fix", "asks_person", "vote",
 }
 
 //go:embed answerability.json
@@ -91,5 +91,6 @@ func AnswerSignals(r Retrieval) []float64 {
 		r.Ranking.Unanswered.Overlap, r.Ranking.Unanswered.Dense, top.QOverlap - r.Ranking.Unanswered.Overlap, top.QDense - r.Ranking.Unanswered.Dense,
 		math.Log1p(float64(s.Words)), escalation, margin, missing, procedure, float64(s.Named), float64(s.NamedUncovered),
 		topic(r.Decision, topicReenable), topic(r.Decision, topicSocial), topic(r.Decision, topicTroubleshooting) + topic(r.Decision, topicHowTo), topic(r.Decision, topicPerson),
+		top.Vote,
 	}
 }

@@ -94,6 +94,7 @@ func (ix *Index) result(c *candidate, score float64, plan queryPlan, blend func(
 		QLexical: c.qlexical,
 		QDense:   c.qdense,
 		QOverlap: c.qoverlap,
+		Vote:     ix.vote(plan, c.section),
 		Coverage: ix.coverage(plan.terms, c.section),
 		Support:  ix.support(plan, c.section),
 	}

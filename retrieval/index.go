@@ -99,8 +99,8 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 		keys[i] = sec.Key()
 		ix.titleTerms[i] = ix.lex.titleTerms(sec.Title)
 	}
-	ix.answers = newSectionPool(keys, opts.Questions.Answered)
-	ix.unanswered = newLoosePool(opts.Questions.Unanswered)
+	ix.answers = newSectionPool(keys, opts.Questions.Answered, maxQuestionsPerSection)
+	ix.unanswered = newSectionPool(keys, opts.Questions.Unanswered, maxUnansweredQuestions)
 	ix.everyday = parseEveryday(everydayWords)
 	ix.entities = parseEntities(entityNames)
 	if embedder == nil {

@@ -23,12 +23,17 @@ type questionPool struct {
 	coll *chromem.Collection // nil without vectors
 }
 
-// newSectionPool holds the questions of each section, in section order.
-func newSectionPool(sectionKeys []string, bySection map[string][]string) *questionPool {
+// newSectionPool holds the questions of each section, in section order,
+// and those under the key "" as belonging to no section (-1), after them.
+func newSectionPool(sectionKeys []string, bySection map[string][]string, limit int) *questionPool {
 	p := &questionPool{span: make([][2]int32, len(sectionKeys))}
+	for _, q := range boundQuestions(bySection[""], limit) {
+		p.texts = append(p.texts, q)
+		p.section = append(p.section, -1)
+	}
 	for i, key := range sectionKeys {
 		p.span[i] = [2]int32{-1, -1}
-		for _, q := range boundQuestions(bySection[key], maxQuestionsPerSection) {
+		for _, q := range boundQuestions(bySection[key], limit) {
 			if p.span[i][0] < 0 {
 				p.span[i][0] = int32(len(p.texts))
 			}
@@ -36,16 +41,6 @@ func newSectionPool(sectionKeys []string, bySection map[string][]string) *questi
 			p.texts = append(p.texts, q)
 			p.section = append(p.section, int32(i))
 		}
-	}
-	return p.finish()
-}
-
-// newLoosePool holds questions that belong to no section.
-func newLoosePool(questions []string) *questionPool {
-	p := &questionPool{}
-	for _, q := range boundQuestions(questions, maxUnansweredQuestions) {
-		p.texts = append(p.texts, q)
-		p.section = append(p.section, -1)
 	}
 	return p.finish()
 }

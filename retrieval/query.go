@@ -71,6 +71,10 @@ type Result struct {
 	// section answers (zero without them); QOverlap is how much of the
 	// asked question's specific content the closest of them shares.
 	QLexical, QDense, QOverlap float64
+	// Vote is the answered share of the questions nearest the asked one,
+	// among those the section answers, the near misses that resemble it
+	// and the corpus's other unanswered questions (0.5 when none is near).
+	Vote float64
 	// Coverage is the IDF-weighted share of the question's words that occur in
 	// the section (typo corrections and synonyms count a little less).
 	Coverage float64
@@ -191,11 +195,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 			})
 		}
 	}
-	for d, share := range ix.answers.overlap(plan.answerTerms, plan.weights) {
+	plan.answerOverlap = ix.answers.overlap(plan.answerTerms, plan.weights)
+	plan.unansweredOverlap = ix.unanswered.overlap(plan.unansweredTerms, plan.weights)
+	for d, share := range plan.answerOverlap {
 		c := bySection(ix.answers.section[d])
 		c.qoverlap = math.Max(c.qoverlap, share)
 	}
-	for _, share := range ix.unanswered.overlap(plan.unansweredTerms, plan.weights) {
+	for _, share := range plan.unansweredOverlap {
 		rank.Unanswered.Overlap = math.Max(rank.Unanswered.Overlap, share)
 	}
 	if err := ctx.Err(); err != nil {

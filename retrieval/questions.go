@@ -26,16 +26,17 @@ type QuestionSet struct {
 	// Answered are the questions each section answers, by Section.Key().
 	Answered map[string][]string
 	// Unanswered are questions on the corpus's topic that it does not
-	// answer, near misses included ("what is the maximum length of an
-	// extension?"): a question closer to these than to any answered one is
-	// likely not answered either.
-	Unanswered []string
+	// answer, by the Section.Key() of the section a near miss resembles
+	// ("what is the maximum length of an extension?" resembles the
+	// extension section), or "" for none: a question closer to these than
+	// to any answered one is likely not answered either.
+	Unanswered map[string][]string
 }
 
 // Limits on what questions may add to the index: per section, and in all
 // for unanswered ones.
 const (
-	maxQuestionsPerSection = 80
+	maxQuestionsPerSection = 160
 	maxUnansweredQuestions = 2000
 	maxQuestionChars       = 300
 )
@@ -49,7 +50,7 @@ type ShippedQuestions map[string]shipped
 
 type shipped struct {
 	answered   map[string][]string // by anchor
-	unanswered []string
+	unanswered map[string][]string // by the anchor they resemble, "-" for none
 }
 
 // ParseShippedQuestions reads the questions written for document:
@@ -65,12 +66,12 @@ func ParseShippedQuestions(document string, answered, unanswered []byte) (Shippe
 	if err != nil {
 		return nil, err
 	}
-	doc := shipped{answered: map[string][]string{}}
+	doc := shipped{answered: map[string][]string{}, unanswered: map[string][]string{}}
 	for _, l := range a {
 		doc.answered[l.anchor] = append(doc.answered[l.anchor], l.question)
 	}
 	for _, l := range u {
-		doc.unanswered = append(doc.unanswered, l.question)
+		doc.unanswered[l.anchor] = append(doc.unanswered[l.anchor], l.question)
 	}
 	return ShippedQuestions{document: doc}, nil
 }
@@ -102,7 +103,7 @@ func parseQuestionLines(document string, tsv []byte) ([]questionLine, error) {
 // Questions implements QuestionSource. A document's unanswered questions
 // come along whenever any of its sections is in the corpus.
 func (s ShippedQuestions) Questions(_ context.Context, sections []*corpus.Section) (QuestionSet, error) {
-	set := QuestionSet{Answered: map[string][]string{}}
+	set := QuestionSet{Answered: map[string][]string{}, Unanswered: map[string][]string{}}
 	seen := map[string]bool{}
 	for _, sec := range sections {
 		doc, ok := s[sec.Document]
@@ -112,9 +113,12 @@ func (s ShippedQuestions) Questions(_ context.Context, sections []*corpus.Sectio
 		if qs := doc.answered[sec.Anchor]; len(qs) > 0 {
 			set.Answered[sec.Key()] = qs
 		}
+		if qs := doc.unanswered[sec.Anchor]; len(qs) > 0 {
+			set.Unanswered[sec.Key()] = qs
+		}
 		if !seen[sec.Document] {
 			seen[sec.Document] = true
-			set.Unanswered = append(set.Unanswered, doc.unanswered...)
+			set.Unanswered[""] = append(set.Unanswered[""], doc.unanswered["-"]...)
 		}
 	}
 	return set, nil

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"math"
+	"sort"
 	"unicode"
 )
 
@@ -41,6 +42,45 @@ type queryPlan struct {
 	// named marks the terms of words that are part of a named thing
 	// ("power automate", "a/b testing"): fully specific.
 	named map[string]bool
+	// answerOverlap and unansweredOverlap are each pool question's
+	// overlap with the asked one.
+	answerOverlap, unansweredOverlap map[int32]float64
+}
+
+// voteNeighbours is how many of the nearest questions vote.
+const voteNeighbours = 5
+
+// vote is the answered share, by overlap, of the voteNeighbours questions
+// nearest the asked one among the section's answered questions, the near
+// misses resembling it and the unanswered questions resembling no section.
+func (ix *Index) vote(plan queryPlan, section int32) float64 {
+	type near struct {
+		share    float64
+		answered bool
+	}
+	var ns []near
+	for d, share := range plan.answerOverlap {
+		if ix.answers.section[d] == section {
+			ns = append(ns, near{share, true})
+		}
+	}
+	for d, share := range plan.unansweredOverlap {
+		if s := ix.unanswered.section[d]; s == section || s < 0 {
+			ns = append(ns, near{share, false})
+		}
+	}
+	sort.Slice(ns, func(i, j int) bool { return ns[i].share > ns[j].share })
+	yes, all := 0.0, 0.0
+	for i := 0; i < len(ns) && i < voteNeighbours; i++ {
+		all += ns[i].share
+		if ns[i].answered {
+			yes += ns[i].share
+		}
+	}
+	if all == 0 {
+		return 0.5
+	}
+	return yes / all
 }
 
 // minWordWeight is the least a content word weighs in overlap measures.
