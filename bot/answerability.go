@@ -81,6 +81,10 @@ func AnswerSignals(r Retrieval) []float64 {
 	if !retrieval.Holds(top.Section.Plain, types) {
 		missing = 1
 	}
+	// "How many days' notice" wants a number of days, not any number.
+	if unit := retrieval.AmountUnit(r.Query); unit != "" && types.Has(retrieval.AmountAnswer) && !retrieval.HoldsAmountOf(top.Section.Plain, unit) {
+		missing = 1
+	}
 	procedure := 0.0
 	if types.Has(retrieval.ProcedureAnswer) {
 		procedure = 1

@@ -3,6 +3,8 @@ package retrieval
 import (
 	"regexp"
 	"strings"
+
+	"github.com/kljensen/snowball/english"
 )
 
 // What a question asks for decides both which passages rank first (a "when"
@@ -26,6 +28,9 @@ const (
 	ProcedureAnswer
 	// ReasonAnswer: why.
 	ReasonAnswer
+	// ExactAnswer: the question wants the precise value ("exactly when",
+	// "which month"); "a few months" or "sometime" does not answer it.
+	ExactAnswer
 )
 
 // Has reports whether t includes u.
@@ -37,7 +42,54 @@ var (
 	asksAmount = regexp.MustCompile(`\b(how many|how much|how big|how large|what(?:'s| is) the (?:limit|max\w*|cap|number|size)|limit|limits|maximum|max|capacity|wie viele|hoeveel|combien|cuántos|cuántas|quanti)\b`)
 	asksSteps  = regexp.MustCompile(`\b(how (?:do|can|should|would|could) (?:i|we|you)|how to|steps?|step by step|walk (?:me|us) through|configure|set ?up|setup|wie (?:kann|können|richte)|hoe (?:kan|moet|stel)|comment (?:faire|configurer|créer|puis-je)|cómo (?:puedo|hago|configuro|creo))\b`)
 	asksWhy    = regexp.MustCompile(`\b(why|how come|warum|waarom|pourquoi|por qué)\b`)
+	asksExact  = regexp.MustCompile(`\b(exact|exactly|precise|precisely|specific date|which month|what month|which day|what day|on what date|genau|genaue\w*|precies|exacte|exactement|pr[ée]cis\w*|exacta|exacto|exactamente|concreta)\b`)
+	// amountUnit is what a "how many" question counts: "how many days'
+	// notice", "how many emails per hour".
+	amountUnit = regexp.MustCompile(`\b(?:how many|how much|number of|wie viele|hoeveel|combien de|cu[áa]nt[oa]s)\s+(?:more\s+|extra\s+|of\s+)?([a-z\p{L}]+)`)
 )
+
+// AmountUnit returns what a question asks to count ("days", "contacts"),
+// or "" when it asks for no count of a thing.
+func AmountUnit(question string) string {
+	m := amountUnit.FindStringSubmatch(strings.ToLower(question))
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// HoldsAmountOf reports whether text states a number of unit: a number
+// within three words before the unit ("10 million contacts", "two
+// weeks"). Word forms count ("contact" for "contacts").
+func HoldsAmountOf(text, unit string) bool {
+	stem := english.Stem(unit, true)
+	ws := words(text)
+	for i, w := range ws {
+		if english.Stem(w, true) != stem {
+			continue
+		}
+		for j := max(0, i-3); j < i; j++ {
+			if isNumberWord(ws[j]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isNumberWord(w string) bool {
+	if w == "" {
+		return false
+	}
+	if w[0] >= '0' && w[0] <= '9' {
+		return true
+	}
+	switch w {
+	case "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "hundred", "thousand", "million", "billion", "unlimited":
+		return true
+	}
+	return false
+}
 
 // TypeOf returns the kinds of answer a question asks for.
 func TypeOf(question string) AnswerTypes {
@@ -58,6 +110,9 @@ func TypeOf(question string) AnswerTypes {
 	}
 	if asksWhy.MatchString(question) {
 		t |= ReasonAnswer
+	}
+	if asksExact.MatchString(question) {
+		t |= ExactAnswer
 	}
 	return t
 }
@@ -100,6 +155,10 @@ func Dates(text string) []string { return dates.FindAllString(text, -1) }
 // always hold.
 func Holds(text string, t AnswerTypes) bool {
 	if t.Has(TimeAnswer) && !holdsTime(text) {
+		return false
+	}
+	// An exact time is a date, not "a few months after".
+	if t.Has(TimeAnswer) && t.Has(ExactAnswer) && !dates.MatchString(text) {
 		return false
 	}
 	if t.Has(AmountAnswer) && !amounts.MatchString(text) {
