@@ -1,0 +1,204 @@
+package teams
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/faqbot/faqbot/bot"
+)
+
+// testClock is a clock tests move by hand.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// botEnv is a Bot behind a local server, with Microsoft's side faked.
+type botEnv struct {
+	t           *testing.T
+	idp         *fakeIdentity
+	conn        *fakeConnector
+	key         signingKey // published, endorsed for msteams
+	clock       *testClock
+	bot         *Bot
+	url         string
+	asker       *spy
+	logs        *logBuffer
+	feedback    *MemoryFeedback
+	escalations *MemoryEscalations
+}
+
+// newBotEnv starts a bot answering from the embedded FAQ, offline. mod
+// changes its options before it is made.
+func newBotEnv(t *testing.T, mod func(*BotOptions)) *botEnv {
+	t.Helper()
+	e := &botEnv{
+		t:           t,
+		idp:         newFakeIdentity(t),
+		conn:        newFakeConnector(t),
+		key:         newSigningKey(t, 0, "bf-key-1"),
+		clock:       &testClock{now: time.Now()},
+		asker:       &spy{next: newBot(t, bot.Options{})},
+		logs:        &logBuffer{},
+		feedback:    &MemoryFeedback{},
+		escalations: NewMemoryEscalations(),
+	}
+	e.idp.publish(e.key.jwk("msteams", "skype"))
+	opts := BotOptions{
+		AppID:             testAppID,
+		AppPassword:       testPassword,
+		TenantID:          testTenant,
+		OpenIDMetadataURL: e.idp.metadataURL(),
+		TokenURL:          e.idp.tokenURL(),
+		Asker:             e.asker,
+		Feedback:          e.feedback,
+		Escalations:       e.escalations,
+		Clock:             e.clock.Now,
+		Logger:            newLogger(e.logs),
+	}
+	if mod != nil {
+		mod(&opts)
+	}
+	b, err := NewBot(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.bot = b
+	mux := http.NewServeMux()
+	mux.Handle("POST "+BotPath, b)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := b.Close(ctx); err != nil {
+			t.Errorf("close: %v", err)
+		}
+		srv.Close()
+	})
+	e.url = srv.URL + BotPath
+	return e
+}
+
+// activity reads a fixture and points it at the fake connector.
+func (e *botEnv) activity(name string) map[string]any {
+	e.t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		e.t.Fatal(err)
+	}
+	m["serviceUrl"] = e.conn.serviceURL()
+	return m
+}
+
+// bearer is a valid Authorization header for activities at the fake
+// connector.
+func (e *botEnv) bearer() string {
+	return "Bearer " + e.key.sign(e.t, connectorClaims(e.conn.serviceURL(), e.clock.Now()))
+}
+
+type botResponse struct {
+	status int
+	body   []byte
+}
+
+// send posts act as the Bot Connector does, with auth as the
+// Authorization header (none when empty).
+func (e *botEnv) send(act map[string]any, auth string) botResponse {
+	e.t.Helper()
+	body, err := json.Marshal(act)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, e.url, bytes.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return botResponse{status: resp.StatusCode, body: data}
+}
+
+// ask sends a personal-chat question with a fresh activity id and waits for
+// the answer; it returns the answer's post.
+func (e *botEnv) ask(id, text string) posted {
+	e.t.Helper()
+	act := e.activity("bot-personal.json")
+	act["id"], act["text"] = id, text
+	if r := e.send(act, e.bearer()); r.status != http.StatusOK {
+		e.t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	posts := e.conn.waitFor(e.t, "the answer to "+id, func(ps []posted) bool { return replyFor(ps, id) != nil })
+	return *replyFor(posts, id)
+}
+
+// replyFor finds the message replying to activity id.
+func replyFor(posts []posted, id string) *posted {
+	for _, p := range posts {
+		if p.str("type") == typeMessage && p.str("replyToId") == id {
+			return &p
+		}
+	}
+	return nil
+}
+
+// claimsWith returns valid connector claims changed by mod.
+func (e *botEnv) claimsWith(mod func(jwt.MapClaims)) jwt.MapClaims {
+	c := connectorClaims(e.conn.serviceURL(), e.clock.Now())
+	mod(c)
+	return c
+}
+
+// gate is an Asker that waits for the test before answering.
+type gate struct {
+	next    bot.Asker
+	release chan struct{}
+	entered chan struct{}
+}
+
+func (g *gate) Ask(ctx context.Context, q bot.Question) (bot.Answer, error) {
+	g.entered <- struct{}{}
+	select {
+	case <-g.release:
+	case <-ctx.Done():
+		return bot.Answer{}, ctx.Err()
+	}
+	return g.next.Ask(ctx, q)
+}

@@ -1,0 +1,217 @@
+package teams
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/faqbot/faqbot/bot"
+)
+
+const faqURL = "https://learn.microsoft.com/en-us/dynamics365/customer-insights/journeys/transition-faqs#"
+
+func TestBotAnswersPersonalChatAsynchronously(t *testing.T) {
+	g := &gate{release: make(chan struct{}), entered: make(chan struct{}, 1)}
+	e := newBotEnv(t, func(o *BotOptions) { g.next = o.Asker; o.Asker = g })
+	act := e.activity("bot-personal.json")
+
+	// The Asker cannot answer until the test lets it: the 200 comes first.
+	if r := e.send(act, e.bearer()); r.status != http.StatusOK {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	<-g.entered
+	close(g.release)
+
+	posts := e.conn.waitFor(t, "the answer", func(ps []posted) bool { return len(messages(ps)) == 1 })
+	conv := act["conversation"].(map[string]any)["id"].(string)
+	typing := posts[0]
+	if typing.str("type") != typeTyping || typing.Path != "/v3/conversations/"+conv+"/activities" {
+		t.Errorf("first post = %s to %s, want typing to the conversation", typing.str("type"), typing.Path)
+	}
+	reply := messages(posts)[0]
+	if want := "/v3/conversations/" + conv + "/activities/1727891234567"; reply.Path != want {
+		t.Errorf("reply posted to %s, want %s", reply.Path, want)
+	}
+	if reply.str("replyToId") != "1727891234567" {
+		t.Errorf("replyToId = %q", reply.str("replyToId"))
+	}
+	for _, p := range posts {
+		if p.Auth != "Bearer eyJ0eXAi.bot-token-0.sig" {
+			t.Errorf("%s posted with Authorization %q, want the client-credentials token", p.str("type"), p.Auth)
+		}
+	}
+	forms := e.idp.tokens()
+	if len(forms) != 1 {
+		t.Fatalf("token endpoint called %d times, want 1 (cached)", len(forms))
+	}
+	if f := forms[0]; f.Get("grant_type") != "client_credentials" || f.Get("scope") != botFrameworkScope || f.Get("client_id") != testAppID {
+		t.Errorf("token request = %v", f)
+	}
+
+	text := reply.str("text")
+	if !strings.Contains(text, "[1]") {
+		t.Errorf("answer has no [1] marker:\n%s", text)
+	}
+	cites := citationsOf(t, reply)
+	if len(cites) == 0 {
+		t.Fatalf("reply has no citation entity: %v", reply.Body["entities"])
+	}
+	first := cites[0].(map[string]any)
+	app := first["appearance"].(map[string]any)
+	if first["@type"] != "Claim" || first["position"] != float64(1) || app["@type"] != "DigitalDocument" {
+		t.Errorf("citation 1 = %v", first)
+	}
+	if u, _ := app["url"].(string); !strings.HasPrefix(u, faqURL) {
+		t.Errorf("citation url = %q, want an FAQ section", u)
+	}
+	if name, _ := app["name"].(string); name == "" || len(name) > maxCitationName {
+		t.Errorf("citation name = %q", name)
+	}
+	if fl, _ := reply.Body["channelData"].(map[string]any)["feedbackLoop"].(map[string]any); fl["type"] != "default" {
+		t.Errorf("channelData = %v, want the feedback loop", reply.Body["channelData"])
+	}
+	if !hasAskHuman(reply) {
+		t.Error("answer has no \"Ask a human\" action")
+	}
+	if q := e.asker.questions(); len(q) != 1 || q[0].Text != "When will outbound marketing be removed?" || q[0].Asker.ID != "6f2b3c8e-1d4a-4b7e-9c0f-2a5d8e7b1c34" {
+		t.Errorf("asked %+v", q)
+	}
+}
+
+func TestBotAnswersChannelMentionInThread(t *testing.T) {
+	e := newBotEnv(t, nil)
+	act := e.activity("bot-channel.json")
+	if r := e.send(act, e.bearer()); r.status != http.StatusOK {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	posts := e.conn.waitFor(t, "the answer", func(ps []posted) bool { return len(messages(ps)) == 1 })
+	if q := e.asker.questions(); len(q) != 1 || q[0].Text != "When will outbound marketing be removed & what happens to my data?" {
+		t.Fatalf("asked %+v, want the question without the mention", q)
+	}
+	reply := messages(posts)[0]
+	// The channel conversation id names the thread (";messageid="), so
+	// the reply lands in it.
+	want := "/v3/conversations/19:3d1c5f2a9b8e4d7c6a5b4c3d2e1f0a9b@thread.tacv2;messageid=1727891401123/activities/1727891401123"
+	if reply.Path != want {
+		t.Errorf("reply posted to %s, want %s", reply.Path, want)
+	}
+	if c := reply.Body["conversation"].(map[string]any)["id"]; c != "19:3d1c5f2a9b8e4d7c6a5b4c3d2e1f0a9b@thread.tacv2;messageid=1727891401123" {
+		t.Errorf("reply conversation = %v", c)
+	}
+	if len(citationsOf(t, reply)) == 0 {
+		t.Error("channel answer has no citations")
+	}
+}
+
+func TestBotAnswersActivityOnce(t *testing.T) {
+	e := newBotEnv(t, nil)
+	act := e.activity("bot-personal.json")
+	for range 3 {
+		if r := e.send(act, e.bearer()); r.status != http.StatusOK {
+			t.Fatalf("status %d: %s", r.status, r.body)
+		}
+	}
+	e.conn.waitFor(t, "the answer", func(ps []posted) bool { return len(messages(ps)) >= 1 })
+	// A second question proves the first's redeliveries were not queued
+	// behind it.
+	e.ask("1727891299999", "What happens to my segments?")
+	if n := len(messages(e.conn.all())); n != 2 {
+		t.Errorf("%d answers for one activity delivered thrice and one other, want 2", n)
+	}
+	if n := len(e.asker.questions()); n != 2 {
+		t.Errorf("asked %d times, want 2", n)
+	}
+}
+
+func TestBotFollowUpCarriesHistory(t *testing.T) {
+	e := newBotEnv(t, nil)
+	e.ask("1", "What happens to my segments after the transition?")
+	e.ask("2", "and what about forms?")
+	q := e.asker.questions()
+	if len(q) != 2 {
+		t.Fatalf("asked %d questions", len(q))
+	}
+	h := q[1].History
+	if len(h) != 2 || h[0].Role != bot.RoleUser || h[0].Text != "What happens to my segments after the transition?" || h[1].Role != bot.RoleBot || h[1].Text == "" {
+		t.Errorf("follow-up history = %+v", h)
+	}
+	if len(q[0].History) != 0 {
+		t.Errorf("first question had history %+v", q[0].History)
+	}
+}
+
+type failingAsker struct{ err error }
+
+func (f failingAsker) Ask(context.Context, bot.Question) (bot.Answer, error) {
+	return bot.Answer{}, f.err
+}
+
+func TestBotAlwaysReplies(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"asker fails", errors.New("search: index corrupt"), "Sorry, something went wrong"},
+		{"index loading", bot.ErrNotReady, "still loading the FAQ"},
+		{"empty question", bot.ErrEmptyQuestion, "Ask me a question"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newBotEnv(t, func(o *BotOptions) { o.Asker = failingAsker{tt.err}; o.Contact = "the CI-J team" })
+			reply := e.ask("1", "When will outbound marketing be removed?")
+			if !strings.Contains(reply.str("text"), tt.want) {
+				t.Errorf("reply %q lacks %q", reply.str("text"), tt.want)
+			}
+			if strings.Contains(e.logs.String(), "index corrupt") != (tt.name == "asker fails") {
+				t.Errorf("log does not say why: %s", e.logs.String())
+			}
+		})
+	}
+}
+
+func TestBotRetriesConnectorAndTokenEndpoint(t *testing.T) {
+	e := newBotEnv(t, nil)
+	e.idp.mu.Lock()
+	e.idp.tokenStatus = []int{http.StatusServiceUnavailable}
+	e.idp.mu.Unlock()
+	e.conn.mu.Lock()
+	e.conn.statuses = []int{http.StatusTooManyRequests, http.StatusBadGateway}
+	e.conn.mu.Unlock()
+	e.ask("1", "When will outbound marketing be removed?")
+	if n := len(e.idp.tokens()); n != 2 {
+		t.Errorf("token endpoint called %d times, want 2 (one 503, one retry)", n)
+	}
+	if n := len(messages(e.conn.all())); n != 1 {
+		t.Errorf("%d answers posted, want 1", n)
+	}
+}
+
+func citationsOf(t *testing.T, p posted) []any {
+	t.Helper()
+	ents, _ := p.Body["entities"].([]any)
+	for _, x := range ents {
+		m := x.(map[string]any)
+		if m["type"] == "https://schema.org/Message" {
+			c, _ := m["citation"].([]any)
+			return c
+		}
+	}
+	return nil
+}
+
+func hasAskHuman(p posted) bool {
+	atts, _ := p.Body["attachments"].([]any)
+	for _, a := range atts {
+		card, _ := a.(map[string]any)["content"].(map[string]any)
+		acts, _ := card["actions"].([]any)
+		for _, x := range acts {
+			if x.(map[string]any)["verb"] == askHumanVerb {
+				return true
+			}
+		}
+	}
+	return false
+}
