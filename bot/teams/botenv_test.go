@@ -49,6 +49,24 @@ type botEnv struct {
 	logs        *logBuffer
 	feedback    *MemoryFeedback
 	escalations *MemoryEscalations
+	history     *notifyingHistory
+}
+
+// notifyingHistory is a MemoryHistory that tells tests when the bot has
+// recorded an answer: it does so right after posting it, so a click on the
+// answer can otherwise overtake the record.
+type notifyingHistory struct {
+	*MemoryHistory
+	recorded chan Exchange
+}
+
+func (h *notifyingHistory) Record(ctx context.Context, e Exchange) error {
+	err := h.MemoryHistory.Record(ctx, e)
+	select {
+	case h.recorded <- e:
+	default: // nobody is waiting for this many
+	}
+	return err
 }
 
 // newBotEnv starts a bot answering from the embedded FAQ, offline. mod
@@ -65,6 +83,7 @@ func newBotEnv(t *testing.T, mod func(*BotOptions)) *botEnv {
 		logs:        &logBuffer{},
 		feedback:    &MemoryFeedback{},
 		escalations: NewMemoryEscalations(),
+		history:     &notifyingHistory{MemoryHistory: NewMemoryHistory(), recorded: make(chan Exchange, 100)},
 	}
 	e.idp.publish(e.key.jwk("msteams", "skype"))
 	opts := BotOptions{
@@ -76,6 +95,7 @@ func newBotEnv(t *testing.T, mod func(*BotOptions)) *botEnv {
 		Asker:             e.asker,
 		Feedback:          e.feedback,
 		Escalations:       e.escalations,
+		History:           e.history,
 		Clock:             e.clock.Now,
 		Logger:            newLogger(e.logs),
 	}
@@ -167,6 +187,31 @@ func (e *botEnv) ask(id, text string) posted {
 	}
 	posts := e.conn.waitFor(e.t, "the answer to "+id, func(ps []posted) bool { return replyFor(ps, id) != nil })
 	return *replyFor(posts, id)
+}
+
+// answered is ask for a question the bot answers: it also waits until the
+// answer is recorded, as it is a moment after it is posted.
+func (e *botEnv) answered(id, text string) posted {
+	e.t.Helper()
+	p := e.ask(id, text)
+	e.waitRecorded(id)
+	return p
+}
+
+// waitRecorded waits until the bot has recorded its answer to question id.
+func (e *botEnv) waitRecorded(id string) {
+	e.t.Helper()
+	limit := time.After(20 * time.Second)
+	for {
+		select {
+		case ex := <-e.history.recorded:
+			if ex.QuestionID == id {
+				return
+			}
+		case <-limit:
+			e.t.Fatalf("the answer to %s was never recorded", id)
+		}
+	}
 }
 
 // replyFor finds the message replying to activity id.

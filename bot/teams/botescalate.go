@@ -107,7 +107,12 @@ func (b *Bot) unreachable() string {
 func (b *Bot) deliver(ctx context.Context, e Escalation) error {
 	switch {
 	case b.opts.EscalationConversation != "":
-		_, err := b.conn.post(ctx, "escalate", e.Asker.ServiceURL, b.opts.EscalationConversation, "", escalationChannelCard(e))
+		out := escalationChannelCard(e)
+		out.Conversation = conversationAccount{ID: b.opts.EscalationConversation}
+		if e.Asker.Bot != "" {
+			out.From = &account{ID: e.Asker.Bot}
+		}
+		_, err := b.conn.post(ctx, "escalate", e.Asker.ServiceURL, b.opts.EscalationConversation, "", out)
 		b.opts.OnEscalation(e.Reason, err)
 		return err
 	case b.opts.Escalator != nil:

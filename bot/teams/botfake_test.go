@@ -247,6 +247,7 @@ func writeTestJSON(w http.ResponseWriter, v any) {
 // posted is one activity the bot posted to the connector.
 type posted struct {
 	Path  string // decoded, e.g. /v3/conversations/a:1/activities/123
+	ID    string // the id the connector gave the new activity
 	Auth  string
 	Body  map[string]any
 	Reply bool // to an activity (the path ends with its id)
@@ -305,11 +306,13 @@ func (c *fakeConnector) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/amer")
 	rest := path[strings.LastIndex(path, "/activities")+len("/activities"):]
-	c.posts = append(c.posts, posted{Path: path, Auth: r.Header.Get("Authorization"), Body: m, Reply: rest != ""})
+	id := fmt.Sprintf("17000000000%02d", len(c.posts)+1)
+	c.posts = append(c.posts, posted{Path: path, ID: id, Auth: r.Header.Get("Authorization"), Body: m, Reply: rest != ""})
 	close(c.changed)
 	c.changed = make(chan struct{})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusCreated)
-	writeTestJSON(w, map[string]string{"id": fmt.Sprintf("17000000000%02d", len(c.posts))})
+	_ = json.NewEncoder(w).Encode(map[string]string{"id": id})
 }
 
 func (c *fakeConnector) all() []posted {

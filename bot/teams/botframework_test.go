@@ -127,8 +127,8 @@ func TestBotAnswersActivityOnce(t *testing.T) {
 
 func TestBotFollowUpCarriesHistory(t *testing.T) {
 	e := newBotEnv(t, nil)
-	e.ask("1", "What happens to my segments after the transition?")
-	e.ask("2", "and what about forms?")
+	e.answered("1", "What happens to my segments after the transition?")
+	e.answered("2", "and what about forms?")
 	q := e.asker.questions()
 	if len(q) != 2 {
 		t.Fatalf("asked %d questions", len(q))

@@ -118,7 +118,9 @@ func (b *Bot) cardAction(ctx context.Context, w http.ResponseWriter, act botActi
 	writeCardMessage(w, "Passing your question to a person…")
 	b.spawn(func(ctx context.Context) {
 		note := b.handOff(ctx, e)
-		if _, err := b.conn.post(ctx, "reply", act.ServiceURL, act.Conversation.ID, act.ReplyToID, replyTo(act, textActivity(note))); err != nil {
+		out := replyTo(act, textActivity(note))
+		out.ReplyToID = act.ReplyToID // the answer the card is on
+		if _, err := b.conn.post(ctx, "reply", act.ServiceURL, act.Conversation.ID, act.ReplyToID, out); err != nil {
 			b.log.Error("cannot tell the asker about the escalation", "escalation", e.ID, "err", err)
 		}
 	})
