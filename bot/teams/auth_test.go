@@ -11,32 +11,34 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/faqbot/faqbot/bot/teams/teamstest"
 )
 
 func TestBotRejectsUnverifiedActivities(t *testing.T) {
 	e := newBotEnv(t, nil)
 	now := e.clock.Now()
-	other := newSigningKey(t, 1, "bf-key-1") // same kid, key nobody published
-	unpublished := newSigningKey(t, 1, "bf-key-unpublished")
+	other := teamstest.NewKey(t, 1, "bf-key-1") // same kid, key nobody published
+	unpublished := teamstest.NewKey(t, 1, "bf-key-unpublished")
 	entraOther := fmt.Sprintf(entraIssuerFormat, "0d5c1f3e-2b4a-4c6d-8e9f-a0b1c2d3e4f5")
 	valid := e.bearer()
 	parts := strings.Split(strings.TrimPrefix(valid, "Bearer "), ".")
 	forged, _ := base64.RawURLEncoding.DecodeString(parts[1])
 	forged = []byte(strings.Replace(string(forged), testAppID, "00000000-0000-0000-0000-000000000000", 1))
 	tampered := "Bearer " + parts[0] + "." + base64.RawURLEncoding.EncodeToString(forged) + "." + parts[2]
-	hs := jwt.NewWithClaims(jwt.SigningMethodHS256, connectorClaims(e.conn.serviceURL(), now))
+	hs := jwt.NewWithClaims(jwt.SigningMethodHS256, teamstest.ConnectorClaims(testAppID, e.conn.ServiceURL(), now))
 	hs.Header["kid"] = "bf-key-1"
 	hsToken, err := hs.SignedString([]byte("guessable"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	none := jwt.NewWithClaims(jwt.SigningMethodNone, connectorClaims(e.conn.serviceURL(), now))
+	none := jwt.NewWithClaims(jwt.SigningMethodNone, teamstest.ConnectorClaims(testAppID, e.conn.ServiceURL(), now))
 	none.Header["kid"] = "bf-key-1"
 	noneToken, err := none.SignedString(jwt.UnsafeAllowNoneSignatureType)
 	if err != nil {
 		t.Fatal(err)
 	}
-	with := func(mod func(jwt.MapClaims)) string { return "Bearer " + e.key.sign(t, e.claimsWith(mod)) }
+	with := func(mod func(jwt.MapClaims)) string { return "Bearer " + e.key.Sign(t, e.claimsWith(mod)) }
 
 	tests := []struct {
 		name    string
@@ -46,8 +48,8 @@ func TestBotRejectsUnverifiedActivities(t *testing.T) {
 		{"missing header", "", ""},
 		{"not a bearer token", "Basic " + base64.StdEncoding.EncodeToString([]byte(testAppID+":"+testPassword)), ""},
 		{"empty bearer", "Bearer ", ""},
-		{"wrong signature", "Bearer " + other.sign(t, connectorClaims(e.conn.serviceURL(), now)), ""},
-		{"unknown key id", "Bearer " + unpublished.sign(t, connectorClaims(e.conn.serviceURL(), now)), ""},
+		{"wrong signature", "Bearer " + other.Sign(t, teamstest.ConnectorClaims(testAppID, e.conn.ServiceURL(), now)), ""},
+		{"unknown key id", "Bearer " + unpublished.Sign(t, teamstest.ConnectorClaims(testAppID, e.conn.ServiceURL(), now)), ""},
 		{"tampered claims", tampered, ""},
 		{"HS256", "Bearer " + hsToken, ""},
 		{"alg none", "Bearer " + noneToken, ""},
@@ -80,13 +82,13 @@ func TestBotRejectsUnverifiedActivities(t *testing.T) {
 			}
 		})
 	}
-	// Nothing was asked or posted: a valid activity now gets the only answer.
+	// Nothing was asked or teamstest.Post: a valid activity now gets the only answer.
 	e.ask("accepted", "When will outbound marketing be removed?")
 	if n := len(e.asker.questions()); n != 1 {
 		t.Errorf("asked %d questions, want only the valid one", n)
 	}
-	if n := len(messages(e.conn.all())); n != 1 {
-		t.Errorf("%d messages posted, want only the valid one's answer", n)
+	if n := len(teamstest.Messages(e.conn.Posts())); n != 1 {
+		t.Errorf("%d messages teamstest.Post, want only the valid one's answer", n)
 	}
 	if !strings.Contains(e.logs.String(), "rejected a Bot Framework request") {
 		t.Error("rejections are not logged")
@@ -95,16 +97,16 @@ func TestBotRejectsUnverifiedActivities(t *testing.T) {
 
 func TestBotAcceptsWithinClockSkewAndEntraTokensOfItsTenant(t *testing.T) {
 	e := newBotEnv(t, nil)
-	entraKey := newSigningKey(t, 2, "entra-key-1")
-	e.idp.publishEntra(entraKey.jwk()) // Entra keys carry no endorsements
+	entraKey := teamstest.NewKey(t, 2, "entra-key-1")
+	e.idp.PublishEntra(entraKey.JWK()) // Entra keys carry no endorsements
 	now := e.clock.Now()
 	tests := []struct {
 		name string
 		auth string
 	}{
-		{"expired within the skew", "Bearer " + e.key.sign(t, e.claimsWith(func(c jwt.MapClaims) { c["exp"] = now.Add(-4 * time.Minute).Unix() }))},
-		{"nbf within the skew", "Bearer " + e.key.sign(t, e.claimsWith(func(c jwt.MapClaims) { c["nbf"] = now.Add(4 * time.Minute).Unix() }))},
-		{"Entra ID token of our tenant", "Bearer " + entraKey.sign(t, e.claimsWith(func(c jwt.MapClaims) { c["iss"] = fmt.Sprintf(entraIssuerFormat, testTenant) }))},
+		{"expired within the skew", "Bearer " + e.key.Sign(t, e.claimsWith(func(c jwt.MapClaims) { c["exp"] = now.Add(-4 * time.Minute).Unix() }))},
+		{"nbf within the skew", "Bearer " + e.key.Sign(t, e.claimsWith(func(c jwt.MapClaims) { c["nbf"] = now.Add(4 * time.Minute).Unix() }))},
+		{"Entra ID token of our tenant", "Bearer " + entraKey.Sign(t, e.claimsWith(func(c jwt.MapClaims) { c["iss"] = fmt.Sprintf(entraIssuerFormat, testTenant) }))},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,18 +116,18 @@ func TestBotAcceptsWithinClockSkewAndEntraTokensOfItsTenant(t *testing.T) {
 			if r := e.send(act, tt.auth); r.status != http.StatusOK {
 				t.Fatalf("status %d: %s", r.status, r.body)
 			}
-			e.conn.waitFor(t, "the answer", func(ps []posted) bool { return replyFor(ps, id) != nil })
+			e.conn.WaitFor(t, "the answer", func(ps []teamstest.Post) bool { return teamstest.ReplyTo(ps, id) != nil })
 		})
 	}
 }
 
 func TestBotFollowsKeyRotation(t *testing.T) {
 	e := newBotEnv(t, nil)
-	next := newSigningKey(t, 3, "bf-key-2")
-	send := func(id string, k signingKey) int {
+	next := teamstest.NewKey(t, 3, "bf-key-2")
+	send := func(id string, k teamstest.Key) int {
 		act := e.activity("bot-personal.json")
 		act["id"] = id
-		return e.send(act, "Bearer "+k.sign(t, connectorClaims(e.conn.serviceURL(), e.clock.Now()))).status
+		return e.send(act, "Bearer "+k.Sign(t, teamstest.ConnectorClaims(testAppID, e.conn.ServiceURL(), e.clock.Now()))).status
 	}
 	if s := send("a1", e.key); s != http.StatusOK {
 		t.Fatalf("current key: status %d", s)
@@ -133,26 +135,26 @@ func TestBotFollowsKeyRotation(t *testing.T) {
 	if s := send("b1", next); s != http.StatusUnauthorized {
 		t.Fatalf("key not yet published: status %d, want 401", s)
 	}
-	fetched := e.idp.fetches()
+	fetched := e.idp.MetadataFetches()
 
 	// Microsoft publishes the new key at a new JWKS address.
-	e.idp.rotate("/v2/.well-known/keys", e.key.jwk("msteams"), next.jwk("msteams"))
+	e.idp.Rotate("/v2/.well-known/keys", e.key.JWK("msteams"), next.JWK("msteams"))
 	for i := range 5 {
 		if s := send(fmt.Sprintf("b2-%d", i), next); s != http.StatusUnauthorized {
 			t.Fatalf("status %d: unknown key ids refreshed the keys more than once per %v", s, minKeyRefresh)
 		}
 	}
-	if n := e.idp.fetches(); n != fetched {
+	if n := e.idp.MetadataFetches(); n != fetched {
 		t.Errorf("metadata fetched %d more times within %v", n-fetched, minKeyRefresh)
 	}
 	e.clock.Advance(minKeyRefresh)
 	if s := send("b3", next); s != http.StatusOK {
 		t.Fatalf("new key after the metadata changed: status %d, want 200", s)
 	}
-	e.conn.waitFor(t, "the answer", func(ps []posted) bool { return replyFor(ps, "b3") != nil })
+	e.conn.WaitFor(t, "the answer", func(ps []teamstest.Post) bool { return teamstest.ReplyTo(ps, "b3") != nil })
 
 	// A day later the old key is gone from the metadata, and from the cache.
-	e.idp.rotate("/v3/.well-known/keys", next.jwk("msteams"))
+	e.idp.Rotate("/v3/.well-known/keys", next.JWK("msteams"))
 	e.clock.Advance(maxKeyAge)
 	if s := send("a2", e.key); s != http.StatusUnauthorized {
 		t.Errorf("retired key a day later: status %d, want 401", s)

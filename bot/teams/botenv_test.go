@@ -16,6 +16,14 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/teams/teamstest"
+)
+
+const (
+	testAppID    = "8b2f4c1e-5a6d-4e3f-9b7c-0d1e2f3a4b5c"
+	testPassword = "app-password-not-a-real-secret~1234"
+	testTenant   = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	testBotID    = "28:" + testAppID
 )
 
 // testClock is a clock tests move by hand.
@@ -39,9 +47,9 @@ func (c *testClock) Advance(d time.Duration) {
 // botEnv is a Bot behind a local server, with Microsoft's side faked.
 type botEnv struct {
 	t           *testing.T
-	idp         *fakeIdentity
-	conn        *fakeConnector
-	key         signingKey // published, endorsed for msteams
+	idp         *teamstest.Identity
+	conn        *teamstest.Connector
+	key         teamstest.Key // published, endorsed for msteams
 	clock       *testClock
 	bot         *Bot
 	url         string
@@ -75,9 +83,9 @@ func newBotEnv(t *testing.T, mod func(*BotOptions)) *botEnv {
 	t.Helper()
 	e := &botEnv{
 		t:           t,
-		idp:         newFakeIdentity(t),
-		conn:        newFakeConnector(t),
-		key:         newSigningKey(t, 0, "bf-key-1"),
+		idp:         teamstest.NewIdentity(t, testAppID, testPassword, testTenant),
+		conn:        teamstest.NewConnector(t),
+		key:         teamstest.NewKey(t, 0, "bf-key-1"),
 		clock:       &testClock{now: time.Now()},
 		asker:       &spy{next: newBot(t, bot.Options{})},
 		logs:        &logBuffer{},
@@ -85,13 +93,13 @@ func newBotEnv(t *testing.T, mod func(*BotOptions)) *botEnv {
 		escalations: NewMemoryEscalations(),
 		history:     &notifyingHistory{MemoryHistory: NewMemoryHistory(), recorded: make(chan Exchange, 100)},
 	}
-	e.idp.publish(e.key.jwk("msteams", "skype"))
+	e.idp.Publish(e.key.JWK("msteams", "skype"))
 	opts := BotOptions{
 		AppID:             testAppID,
 		AppPassword:       testPassword,
 		TenantID:          testTenant,
-		OpenIDMetadataURL: e.idp.metadataURL(),
-		TokenURL:          e.idp.tokenURL(),
+		OpenIDMetadataURL: e.idp.MetadataURL(),
+		TokenURL:          e.idp.TokenURL(),
 		Asker:             e.asker,
 		Feedback:          e.feedback,
 		Escalations:       e.escalations,
@@ -133,14 +141,14 @@ func (e *botEnv) activity(name string) map[string]any {
 	if err := json.Unmarshal(data, &m); err != nil {
 		e.t.Fatal(err)
 	}
-	m["serviceUrl"] = e.conn.serviceURL()
+	m["serviceUrl"] = e.conn.ServiceURL()
 	return m
 }
 
 // bearer is a valid Authorization header for activities at the fake
 // connector.
 func (e *botEnv) bearer() string {
-	return "Bearer " + e.key.sign(e.t, connectorClaims(e.conn.serviceURL(), e.clock.Now()))
+	return "Bearer " + e.key.Sign(e.t, teamstest.ConnectorClaims(testAppID, e.conn.ServiceURL(), e.clock.Now()))
 }
 
 type botResponse struct {
@@ -178,20 +186,20 @@ func (e *botEnv) send(act map[string]any, auth string) botResponse {
 
 // ask sends a personal-chat question with a fresh activity id and waits for
 // the answer; it returns the answer's post.
-func (e *botEnv) ask(id, text string) posted {
+func (e *botEnv) ask(id, text string) teamstest.Post {
 	e.t.Helper()
 	act := e.activity("bot-personal.json")
 	act["id"], act["text"] = id, text
 	if r := e.send(act, e.bearer()); r.status != http.StatusOK {
 		e.t.Fatalf("status %d: %s", r.status, r.body)
 	}
-	posts := e.conn.waitFor(e.t, "the answer to "+id, func(ps []posted) bool { return replyFor(ps, id) != nil })
-	return *replyFor(posts, id)
+	posts := e.conn.WaitFor(e.t, "the answer to "+id, func(ps []teamstest.Post) bool { return teamstest.ReplyTo(ps, id) != nil })
+	return *teamstest.ReplyTo(posts, id)
 }
 
 // answered is ask for a question the bot answers: it also waits until the
-// answer is recorded, as it is a moment after it is posted.
-func (e *botEnv) answered(id, text string) posted {
+// answer is recorded, as it is a moment after it is teamstest.Post.
+func (e *botEnv) answered(id, text string) teamstest.Post {
 	e.t.Helper()
 	p := e.ask(id, text)
 	e.waitRecorded(id)
@@ -214,19 +222,9 @@ func (e *botEnv) waitRecorded(id string) {
 	}
 }
 
-// replyFor finds the message replying to activity id.
-func replyFor(posts []posted, id string) *posted {
-	for _, p := range posts {
-		if p.str("type") == typeMessage && p.str("replyToId") == id {
-			return &p
-		}
-	}
-	return nil
-}
-
 // claimsWith returns valid connector claims changed by mod.
 func (e *botEnv) claimsWith(mod func(jwt.MapClaims)) jwt.MapClaims {
-	c := connectorClaims(e.conn.serviceURL(), e.clock.Now())
+	c := teamstest.ConnectorClaims(testAppID, e.conn.ServiceURL(), e.clock.Now())
 	mod(c)
 	return c
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/teams/teamstest"
 )
 
 const faqURL = "https://learn.microsoft.com/en-us/dynamics365/customer-insights/journeys/transition-faqs#"
@@ -24,25 +25,25 @@ func TestBotAnswersPersonalChatAsynchronously(t *testing.T) {
 	<-g.entered
 	close(g.release)
 
-	posts := e.conn.waitFor(t, "the answer", func(ps []posted) bool { return len(messages(ps)) == 1 })
+	posts := e.conn.WaitFor(t, "the answer", func(ps []teamstest.Post) bool { return len(teamstest.Messages(ps)) == 1 })
 	conv := act["conversation"].(map[string]any)["id"].(string)
 	typing := posts[0]
-	if typing.str("type") != typeTyping || typing.Path != "/v3/conversations/"+conv+"/activities" {
-		t.Errorf("first post = %s to %s, want typing to the conversation", typing.str("type"), typing.Path)
+	if typing.Str("type") != typeTyping || typing.Path != "/v3/conversations/"+conv+"/activities" {
+		t.Errorf("first post = %s to %s, want typing to the conversation", typing.Str("type"), typing.Path)
 	}
-	reply := messages(posts)[0]
+	reply := teamstest.Messages(posts)[0]
 	if want := "/v3/conversations/" + conv + "/activities/1727891234567"; reply.Path != want {
-		t.Errorf("reply posted to %s, want %s", reply.Path, want)
+		t.Errorf("reply teamstest.Post to %s, want %s", reply.Path, want)
 	}
-	if reply.str("replyToId") != "1727891234567" {
-		t.Errorf("replyToId = %q", reply.str("replyToId"))
+	if reply.Str("replyToId") != "1727891234567" {
+		t.Errorf("replyToId = %q", reply.Str("replyToId"))
 	}
 	for _, p := range posts {
-		if p.Auth != "Bearer eyJ0eXAi.bot-token-0.sig" {
-			t.Errorf("%s posted with Authorization %q, want the client-credentials token", p.str("type"), p.Auth)
+		if p.Auth != "Bearer "+teamstest.AccessToken(0) {
+			t.Errorf("%s teamstest.Post with Authorization %q, want the client-credentials token", p.Str("type"), p.Auth)
 		}
 	}
-	forms := e.idp.tokens()
+	forms := e.idp.TokenRequests()
 	if len(forms) != 1 {
 		t.Fatalf("token endpoint called %d times, want 1 (cached)", len(forms))
 	}
@@ -50,7 +51,7 @@ func TestBotAnswersPersonalChatAsynchronously(t *testing.T) {
 		t.Errorf("token request = %v", f)
 	}
 
-	text := reply.str("text")
+	text := reply.Str("text")
 	if !strings.Contains(text, "[1]") {
 		t.Errorf("answer has no [1] marker:\n%s", text)
 	}
@@ -86,16 +87,16 @@ func TestBotAnswersChannelMentionInThread(t *testing.T) {
 	if r := e.send(act, e.bearer()); r.status != http.StatusOK {
 		t.Fatalf("status %d: %s", r.status, r.body)
 	}
-	posts := e.conn.waitFor(t, "the answer", func(ps []posted) bool { return len(messages(ps)) == 1 })
+	posts := e.conn.WaitFor(t, "the answer", func(ps []teamstest.Post) bool { return len(teamstest.Messages(ps)) == 1 })
 	if q := e.asker.questions(); len(q) != 1 || q[0].Text != "When will outbound marketing be removed & what happens to my data?" {
 		t.Fatalf("asked %+v, want the question without the mention", q)
 	}
-	reply := messages(posts)[0]
+	reply := teamstest.Messages(posts)[0]
 	// The channel conversation id names the thread (";messageid="), so
 	// the reply lands in it.
 	want := "/v3/conversations/19:3d1c5f2a9b8e4d7c6a5b4c3d2e1f0a9b@thread.tacv2;messageid=1727891401123/activities/1727891401123"
 	if reply.Path != want {
-		t.Errorf("reply posted to %s, want %s", reply.Path, want)
+		t.Errorf("reply teamstest.Post to %s, want %s", reply.Path, want)
 	}
 	if c := reply.Body["conversation"].(map[string]any)["id"]; c != "19:3d1c5f2a9b8e4d7c6a5b4c3d2e1f0a9b@thread.tacv2;messageid=1727891401123" {
 		t.Errorf("reply conversation = %v", c)
@@ -113,11 +114,11 @@ func TestBotAnswersActivityOnce(t *testing.T) {
 			t.Fatalf("status %d: %s", r.status, r.body)
 		}
 	}
-	e.conn.waitFor(t, "the answer", func(ps []posted) bool { return len(messages(ps)) >= 1 })
+	e.conn.WaitFor(t, "the answer", func(ps []teamstest.Post) bool { return len(teamstest.Messages(ps)) >= 1 })
 	// A second question proves the first's redeliveries were not queued
 	// behind it.
 	e.ask("1727891299999", "What happens to my segments?")
-	if n := len(messages(e.conn.all())); n != 2 {
+	if n := len(teamstest.Messages(e.conn.Posts())); n != 2 {
 		t.Errorf("%d answers for one activity delivered thrice and one other, want 2", n)
 	}
 	if n := len(e.asker.questions()); n != 2 {
@@ -162,8 +163,8 @@ func TestBotAlwaysReplies(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newBotEnv(t, func(o *BotOptions) { o.Asker = failingAsker{tt.err}; o.Contact = "the CI-J team" })
 			reply := e.ask("1", "When will outbound marketing be removed?")
-			if !strings.Contains(reply.str("text"), tt.want) {
-				t.Errorf("reply %q lacks %q", reply.str("text"), tt.want)
+			if !strings.Contains(reply.Str("text"), tt.want) {
+				t.Errorf("reply %q lacks %q", reply.Str("text"), tt.want)
 			}
 			if strings.Contains(e.logs.String(), "index corrupt") != (tt.name == "asker fails") {
 				t.Errorf("log does not say why: %s", e.logs.String())
@@ -174,22 +175,18 @@ func TestBotAlwaysReplies(t *testing.T) {
 
 func TestBotRetriesConnectorAndTokenEndpoint(t *testing.T) {
 	e := newBotEnv(t, nil)
-	e.idp.mu.Lock()
-	e.idp.tokenStatus = []int{http.StatusServiceUnavailable}
-	e.idp.mu.Unlock()
-	e.conn.mu.Lock()
-	e.conn.statuses = []int{http.StatusTooManyRequests, http.StatusBadGateway}
-	e.conn.mu.Unlock()
+	e.idp.FailTokens(http.StatusServiceUnavailable)
+	e.conn.Fail(http.StatusTooManyRequests, http.StatusBadGateway)
 	e.ask("1", "When will outbound marketing be removed?")
-	if n := len(e.idp.tokens()); n != 2 {
+	if n := len(e.idp.TokenRequests()); n != 2 {
 		t.Errorf("token endpoint called %d times, want 2 (one 503, one retry)", n)
 	}
-	if n := len(messages(e.conn.all())); n != 1 {
-		t.Errorf("%d answers posted, want 1", n)
+	if n := len(teamstest.Messages(e.conn.Posts())); n != 1 {
+		t.Errorf("%d answers teamstest.Post, want 1", n)
 	}
 }
 
-func citationsOf(t *testing.T, p posted) []any {
+func citationsOf(t *testing.T, p teamstest.Post) []any {
 	t.Helper()
 	ents, _ := p.Body["entities"].([]any)
 	for _, x := range ents {
@@ -202,7 +199,7 @@ func citationsOf(t *testing.T, p posted) []any {
 	return nil
 }
 
-func hasAskHuman(p posted) bool {
+func hasAskHuman(p teamstest.Post) bool {
 	atts, _ := p.Body["attachments"].([]any)
 	for _, a := range atts {
 		card, _ := a.(map[string]any)["content"].(map[string]any)

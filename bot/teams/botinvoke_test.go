@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/teams/teamstest"
 )
 
 const escalationChannel = "19:0a1b2c3d4e5f60718293a4b5c6d7e8f9@thread.tacv2"
@@ -96,17 +97,17 @@ func TestBotAskHumanEscalatesOnceThenNotifiesTheAsker(t *testing.T) {
 		return ir
 	}
 	click("f:click-1")
-	isEscalation := func(p posted) bool { return p.Path == "/v3/conversations/"+escalationChannel+"/activities" }
-	posts := e.conn.waitFor(t, "the escalation and the note to the asker", func(ps []posted) bool {
+	isEscalation := func(p teamstest.Post) bool { return p.Path == "/v3/conversations/"+escalationChannel+"/activities" }
+	posts := e.conn.WaitFor(t, "the escalation and the note to the asker", func(ps []teamstest.Post) bool {
 		n := 0
 		for _, p := range ps {
-			if isEscalation(p) || (p.str("replyToId") == reply.ID && strings.Contains(p.str("text"), "passed your question")) {
+			if isEscalation(p) || (p.Str("replyToId") == reply.ID && strings.Contains(p.Str("text"), "passed your question")) {
 				n++
 			}
 		}
 		return n == 2
 	})
-	var card posted
+	var card teamstest.Post
 	for _, p := range posts {
 		if isEscalation(p) {
 			card = p
@@ -118,15 +119,15 @@ func TestBotAskHumanEscalatesOnceThenNotifiesTheAsker(t *testing.T) {
 			t.Errorf("escalation card lacks %q:\n%s", want, cardJSON)
 		}
 	}
-	if card.Reply || card.Auth != "Bearer eyJ0eXAi.bot-token-0.sig" {
-		t.Errorf("escalation posted as reply=%v with %q, want a new post with the bot's token", card.Reply, card.Auth)
+	if card.Reply || card.Auth != "Bearer "+teamstest.AccessToken(0) {
+		t.Errorf("escalation teamstest.Post as reply=%v with %q, want a new post with the bot's token", card.Reply, card.Auth)
 	}
 
 	if r := click("f:click-2"); r.Value != alreadyEscalatedText {
 		t.Errorf("second click answered %q", r.Value)
 	}
 	escalations := 0
-	for _, p := range e.conn.all() {
+	for _, p := range e.conn.Posts() {
 		if isEscalation(p) {
 			escalations++
 		}
@@ -144,19 +145,19 @@ func TestBotAskHumanEscalatesOnceThenNotifiesTheAsker(t *testing.T) {
 	}
 
 	// A person resolves it: the asker hears of it in their own chat.
-	before := len(e.conn.all())
+	before := len(e.conn.Posts())
 	for range 2 {
 		if err := e.bot.NotifyResolved(context.Background(), id, "You can keep **segments**; see [this](https://evil.example).", "Alex Wilber"); err != nil {
 			t.Fatalf("NotifyResolved: %v", err)
 		}
 	}
-	after := e.conn.all()
+	after := e.conn.Posts()
 	if len(after) != before+1 {
 		t.Fatalf("%d posts for two NotifyResolved calls, want 1", len(after)-before)
 	}
 	note := after[before]
 	if note.Reply || note.Path != "/v3/conversations/"+esc.Asker.ConversationID+"/activities" {
-		t.Errorf("resolution posted to %s (reply=%v), want proactively into the asker's conversation", note.Path, note.Reply)
+		t.Errorf("resolution teamstest.Post to %s (reply=%v), want proactively into the asker's conversation", note.Path, note.Reply)
 	}
 	if runs := textRuns(note.Body); !contains(runs, "You can keep **segments**; see [this](https://evil.example).") || !contains(runs, "Alex Wilber") {
 		t.Errorf("resolution does not carry the answer verbatim: %v", runs)
@@ -178,15 +179,15 @@ func TestBotAskHumanFromSubmitFallback(t *testing.T) {
 	if r := e.send(act, e.bearer()); r.status != http.StatusOK {
 		t.Fatalf("status %d", r.status)
 	}
-	e.conn.waitFor(t, "the note", func(ps []posted) bool { return replyFor(ps, "1727891239999") != nil })
+	e.conn.WaitFor(t, "the note", func(ps []teamstest.Post) bool { return teamstest.ReplyTo(ps, "1727891239999") != nil })
 	n := 0
-	for _, p := range e.conn.all() {
+	for _, p := range e.conn.Posts() {
 		if strings.Contains(p.Path, escalationChannel) {
 			n++
 		}
 	}
 	if n != 1 {
-		t.Errorf("%d escalations posted, want 1", n)
+		t.Errorf("%d escalations teamstest.Post, want 1", n)
 	}
 	if q := e.asker.questions(); len(q) != 1 {
 		t.Errorf("the button's message was asked as a question: %+v", q)
@@ -205,8 +206,8 @@ func TestBotPolicyEscalationGoesToTheWorkflowOnce(t *testing.T) {
 		o.Escalator = esc
 	})
 	reply := e.answered("1727891234567", "Can we get an extension past June 30?")
-	if !strings.Contains(reply.str("text"), "I've passed your question to the team") {
-		t.Errorf("reply does not say the question was passed on:\n%s", reply.str("text"))
+	if !strings.Contains(reply.Str("text"), "I've passed your question to the team") {
+		t.Errorf("reply does not say the question was passed on:\n%s", reply.Str("text"))
 	}
 	if hasAskHuman(reply) {
 		t.Error("an escalated answer still offers \"Ask a human\"")
