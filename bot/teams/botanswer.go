@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
@@ -126,12 +125,4 @@ func (b *Bot) sorry() string {
 // answerKey names one answer: the question's activity in its conversation.
 func answerKey(conversationID, questionID string) string {
 	return conversationID + "/" + questionID
-}
-
-// orDefault returns s trimmed, or def when that is empty.
-func orDefault(s, def string) string {
-	if s = strings.TrimSpace(s); s == "" {
-		return def
-	}
-	return s
 }

@@ -215,19 +215,8 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		b.reject(w, r, err)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, b.opts.MaxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, fmt.Sprintf("body larger than %d bytes", b.opts.MaxBody), http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read body", http.StatusBadRequest)
-		return
-	}
-	var act botActivity
-	if err := json.Unmarshal(body, &act); err != nil {
-		http.Error(w, "malformed activity JSON", http.StatusBadRequest)
+	act, ok := b.readActivity(w, r)
+	if !ok {
 		return
 	}
 	if err := v.admits(act); err != nil {
@@ -253,6 +242,30 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// conversationUpdate, messageReaction, typing…: nothing to do.
 		w.WriteHeader(http.StatusOK)
 	}
+}
+
+// readActivity reads the activity, bounded; on failure it has answered.
+func (b *Bot) readActivity(w http.ResponseWriter, r *http.Request) (botActivity, bool) {
+	var act botActivity
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, b.opts.MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, fmt.Sprintf("body larger than %d bytes", b.opts.MaxBody), http.StatusRequestEntityTooLarge)
+			return act, false
+		}
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return act, false
+	}
+	if err := json.Unmarshal(body, &act); err != nil {
+		http.Error(w, "malformed activity JSON", http.StatusBadRequest)
+		return act, false
+	}
+	if act.Type == "" || act.Conversation.ID == "" {
+		http.Error(w, "activity without a type or conversation", http.StatusBadRequest)
+		return act, false
+	}
+	return act, true
 }
 
 // reject answers 401. The log says why, never with the token.

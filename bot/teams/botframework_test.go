@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/teams/teamstest"
@@ -211,4 +212,56 @@ func hasAskHuman(p teamstest.Post) bool {
 		}
 	}
 	return false
+}
+
+func TestBotRefusesWhenBusyAndTakesTheRedelivery(t *testing.T) {
+	g := &gate{release: make(chan struct{}), entered: make(chan struct{}, 2)}
+	e := newBotEnv(t, func(o *BotOptions) { g.next = o.Asker; o.Asker = g; o.MaxAnswers = 1 })
+	first := e.activity("bot-personal.json")
+	if r := e.send(first, e.bearer()); r.status != http.StatusOK {
+		t.Fatalf("first: status %d", r.status)
+	}
+	<-g.entered
+	second := e.activity("bot-personal.json")
+	second["id"] = "1727891299999"
+	if r := e.send(second, e.bearer()); r.status != http.StatusServiceUnavailable {
+		t.Fatalf("second while busy: status %d, want 503", r.status)
+	}
+	close(g.release)
+	e.conn.WaitFor(t, "the first answer", func(ps []teamstest.Post) bool { return teamstest.ReplyTo(ps, "1727891234567") != nil })
+	// The connector delivers the refused activity again: now it is answered.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r := e.send(second, e.bearer())
+		if r.status == http.StatusOK {
+			break
+		}
+		if r.status != http.StatusServiceUnavailable || time.Now().After(deadline) {
+			t.Fatalf("redelivery: status %d", r.status)
+		}
+	}
+	<-g.entered
+	e.conn.WaitFor(t, "the second answer", func(ps []teamstest.Post) bool { return teamstest.ReplyTo(ps, "1727891299999") != nil })
+}
+
+func TestBotBoundsAndChecksTheBody(t *testing.T) {
+	e := newBotEnv(t, func(o *BotOptions) { o.MaxBody = 4 << 10 })
+	big := e.activity("bot-personal.json")
+	big["text"] = strings.Repeat("outbound ", 1000)
+	if r := e.send(big, e.bearer()); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized activity: status %d, want 413", r.status)
+	}
+	noConv := e.activity("bot-personal.json")
+	delete(noConv, "conversation")
+	if r := e.send(noConv, e.bearer()); r.status != http.StatusBadRequest {
+		t.Errorf("activity without a conversation: status %d, want 400", r.status)
+	}
+	update := e.activity("bot-personal.json")
+	update["type"] = "conversationUpdate"
+	if r := e.send(update, e.bearer()); r.status != http.StatusOK {
+		t.Errorf("conversationUpdate: status %d, want 200", r.status)
+	}
+	if n := len(e.asker.questions()); n != 0 {
+		t.Errorf("asked %d questions", n)
+	}
 }

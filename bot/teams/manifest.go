@@ -138,6 +138,9 @@ var (
 	errBadManifest = errors.New("teams app")
 )
 
+// IsGUID reports whether s is a GUID, as Entra ID app and tenant ids are.
+func IsGUID(s string) bool { return guidPattern.MatchString(s) }
+
 // Manifest returns manifest.json, or an error naming the field that the
 // schema would reject.
 func (p AppPackage) Manifest() ([]byte, error) {
@@ -182,7 +185,7 @@ func (p AppPackage) check() error {
 		}
 	}
 	switch {
-	case !guidPattern.MatchString(p.AppID):
+	case !IsGUID(p.AppID):
 		return fmt.Errorf("%w: app id %q is not a GUID", errBadManifest, p.AppID)
 	case !semverPattern.MatchString(p.Version):
 		return fmt.Errorf("%w: version %q is not MAJOR.MINOR.PATCH", errBadManifest, p.Version)

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -279,10 +278,10 @@ func (c *config) checkTeamsBot(env func(string) string) error {
 			return bad(cr.name, "required with %s", strings.Join(set, " and "))
 		}
 	}
-	if !isGUID(c.MicrosoftAppID) {
+	if !teams.IsGUID(c.MicrosoftAppID) {
 		return bad("MICROSOFT_APP_ID", "must be the Azure Bot's Microsoft App ID, a GUID such as 8b2f4c1e-5a6d-4e3f-9b7c-0d1e2f3a4b5c")
 	}
-	if !isGUID(c.MicrosoftTenantID) {
+	if !teams.IsGUID(c.MicrosoftTenantID) {
 		return bad("MICROSOFT_APP_TENANT_ID", "must be the Entra ID tenant ID, a GUID")
 	}
 	switch t := env("MICROSOFT_APP_TYPE"); strings.ToLower(t) {
@@ -305,10 +304,6 @@ func (c *config) checkTeamsBot(env func(string) string) error {
 	}
 	return nil
 }
-
-var guid = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-func isGUID(s string) bool { return guid.MatchString(s) }
 
 func httpURL(s string) error {
 	u, err := url.Parse(s)
