@@ -46,7 +46,7 @@ func (c *testClock) Advance(d time.Duration) {
 
 // botEnv is a Bot behind a local server, with Microsoft's side faked.
 type botEnv struct {
-	t           *testing.T
+	t           testing.TB
 	idp         *teamstest.Identity
 	conn        *teamstest.Connector
 	key         teamstest.Key // published, endorsed for msteams
@@ -79,7 +79,7 @@ func (h *notifyingHistory) Record(ctx context.Context, e Exchange) error {
 
 // newBotEnv starts a bot answering from the embedded FAQ, offline. mod
 // changes its options before it is made.
-func newBotEnv(t *testing.T, mod func(*BotOptions)) *botEnv {
+func newBotEnv(t testing.TB, mod func(*BotOptions)) *botEnv {
 	t.Helper()
 	e := &botEnv{
 		t:           t,

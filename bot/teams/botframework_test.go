@@ -265,3 +265,31 @@ func TestBotBoundsAndChecksTheBody(t *testing.T) {
 		t.Errorf("asked %d questions", n)
 	}
 }
+
+func TestBotFollowsAGroupChatConversation(t *testing.T) {
+	e := newBotEnv(t, nil)
+	group := func(id, text string) map[string]any {
+		act := e.activity("bot-channel.json")
+		act["id"], act["text"] = id, "<at>FAQ Bot</at> "+text
+		act["conversation"] = map[string]any{"id": "19:meeting_a1b2c3@thread.v2", "conversationType": "groupChat", "isGroup": true, "tenantId": testTenant}
+		return act
+	}
+	for _, q := range []struct{ id, text string }{
+		{"g1", "What happens to my segments after the transition?"},
+		{"g2", "and what about forms?"},
+	} {
+		if r := e.send(group(q.id, q.text), e.bearer()); r.status != http.StatusOK {
+			t.Fatalf("status %d", r.status)
+		}
+		posts := e.conn.WaitFor(t, "the answer", func(ps []teamstest.Post) bool { return teamstest.ReplyTo(ps, q.id) != nil })
+		if p := teamstest.ReplyTo(posts, q.id); p.Path != "/v3/conversations/19:meeting_a1b2c3@thread.v2/activities/"+q.id {
+			t.Errorf("answer posted to %s", p.Path)
+		}
+		e.waitRecorded(q.id)
+	}
+	asked := e.asker.questions()
+	if len(asked) != 2 || asked[1].Text != "and what about forms?" || len(asked[1].History) != 2 ||
+		asked[1].History[0].Text != "What happens to my segments after the transition?" {
+		t.Errorf("group chat follow-up asked as %+v", asked)
+	}
+}
