@@ -46,11 +46,11 @@ func newEscalationID() string {
 // escalate records e, once per answer, hands it to people and returns the
 // sentence that tells the asker what happened.
 func (b *Bot) escalate(ctx context.Context, e Escalation) string {
-	e, created, err := b.open(ctx, e)
+	e, deliver, err := b.open(ctx, e)
 	switch {
 	case err != nil:
 		return b.unreachable()
-	case !created:
+	case !deliver:
 		return alreadyEscalatedText
 	}
 	return b.handOff(ctx, e)
@@ -58,17 +58,26 @@ func (b *Bot) escalate(ctx context.Context, e Escalation) string {
 
 const alreadyEscalatedText = "This question is already with the team; I'll let you know here when a person follows up."
 
-// open records e unless its answer was escalated already. A record that
-// cannot be written is logged with the whole escalation, so that it can be
-// handed over by hand.
+// open records e unless its answer was escalated already, and says whether
+// to deliver it: a new escalation, or an earlier one whose delivery failed
+// (asking again retries it). A record that cannot be written is logged
+// with the whole escalation, so that it can be handed over by hand.
 func (b *Bot) open(ctx context.Context, e Escalation) (Escalation, bool, error) {
 	id, created, err := b.escalations.Open(ctx, e)
 	if err != nil {
 		b.log.Error("cannot record the escalation; hand it over by hand", "err", err, escalationLog(e))
 		return e, false, fmt.Errorf("record escalation: %w", err)
 	}
-	e.ID = id
-	return e, created, nil
+	if created {
+		e.ID = id
+		return e, true, nil
+	}
+	prev, err := b.escalations.Get(ctx, id)
+	if err != nil {
+		b.log.Warn("cannot read the earlier escalation", "escalation", id, "err", err)
+		return e, false, nil
+	}
+	return prev, prev.Status == EscalationFailed, nil
 }
 
 // handOff posts an opened escalation and records how far it got. It never

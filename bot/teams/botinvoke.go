@@ -105,13 +105,13 @@ func (b *Bot) cardAction(ctx context.Context, w http.ResponseWriter, act botActi
 		})
 		return
 	}
-	e, created, err := b.open(ctx, b.askHumanEscalation(ctx, act))
+	e, deliver, err := b.open(ctx, b.askHumanEscalation(ctx, act))
 	switch {
 	case err != nil:
 		b.release(key)
 		writeCardMessage(w, b.unreachable())
 		return
-	case !created:
+	case !deliver:
 		writeCardMessage(w, alreadyEscalatedText)
 		return
 	}
@@ -133,12 +133,12 @@ func writeCardMessage(w http.ResponseWriter, text string) {
 // askHumanFromSubmit is "Ask a human" from a client that fell back to
 // Action.Submit: a message whose value is the button's data.
 func (b *Bot) askHumanFromSubmit(ctx context.Context, act botActivity) {
-	e, created, err := b.open(ctx, b.askHumanEscalation(ctx, act))
+	e, deliver, err := b.open(ctx, b.askHumanEscalation(ctx, act))
 	note := alreadyEscalatedText
 	switch {
 	case err != nil:
 		note = b.unreachable()
-	case created:
+	case deliver:
 		note = b.handOff(ctx, e)
 	}
 	b.replyText(ctx, act, note)

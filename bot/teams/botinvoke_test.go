@@ -262,3 +262,42 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestBotAskingAgainRetriesAFailedEscalation(t *testing.T) {
+	e := newBotEnv(t, func(o *BotOptions) { o.EscalationConversation = escalationChannel; o.Contact = "the CI-J team" })
+	reply := e.answered("1727891234567", "What happens to my segments after the transition?")
+	click := func(id string) {
+		inv := e.activity("bot-askhuman.json")
+		inv["id"], inv["replyToId"] = id, reply.ID
+		if r := e.send(inv, e.bearer()); r.status != http.StatusOK {
+			t.Fatalf("status %d", r.status)
+		}
+	}
+	notes := func(ps []teamstest.Post, text string) int {
+		n := 0
+		for _, p := range ps {
+			if p.Str("replyToId") == reply.ID && strings.Contains(p.Str("text"), text) {
+				n++
+			}
+		}
+		return n
+	}
+	e.conn.Fail(http.StatusInternalServerError, http.StatusInternalServerError, http.StatusInternalServerError, http.StatusInternalServerError)
+	click("f:click-1")
+	e.conn.WaitFor(t, "the apology", func(ps []teamstest.Post) bool { return notes(ps, "couldn't reach the team") == 1 })
+	id := escalationID(t, e)
+	if esc, _ := e.escalations.Get(context.Background(), id); esc.Status != EscalationFailed {
+		t.Fatalf("status after a failed post = %s", esc.Status)
+	}
+	click("f:click-2")
+	posts := e.conn.WaitFor(t, "the retried escalation", func(ps []teamstest.Post) bool { return notes(ps, "passed your question") == 1 })
+	delivered := 0
+	for _, p := range posts {
+		if strings.Contains(p.Path, escalationChannel) {
+			delivered++
+		}
+	}
+	if esc, _ := e.escalations.Get(context.Background(), id); esc.Status != EscalationPosted || delivered != 1 {
+		t.Errorf("after asking again: status %s, %d escalations delivered", esc.Status, delivered)
+	}
+}

@@ -123,7 +123,8 @@ func (s *server) teamsWorkflow() (bot.Escalator, error) {
 // Escalations go to TEAMS_ESCALATION_CONVERSATION through the connector,
 // else to the Workflows webhook. Conversation history, feedback and
 // escalations are kept in memory until the conversation store is wired
-// here (teams.BotOptions History, Feedback, Escalations, Claims).
+// here (teams.BotOptions History, Feedback, Escalations, Claims); the
+// escalation loop then calls the Bot's NotifyResolved.
 func (s *server) mountTeamsBot(mux *http.ServeMux) error {
 	cfg := s.app.cfg
 	if cfg.MicrosoftAppID == "" {
