@@ -56,7 +56,7 @@ func (b *Bot) escalate(ctx context.Context, e Escalation) string {
 	return b.handOff(ctx, e)
 }
 
-const alreadyEscalatedText = "This question is already with the team; I'll let you know here when a person follows up."
+const alreadyEscalatedText = "This question is already with the team; a person will follow up."
 
 // open records e unless its answer was escalated already, and says whether
 // to deliver it: a new escalation, or an earlier one whose delivery failed
@@ -104,7 +104,7 @@ func (b *Bot) handOff(ctx context.Context, e Escalation) string {
 	case err != nil:
 		return b.unreachable()
 	}
-	return "I've passed your question to the team. I'll let you know here when a person follows up."
+	return "I've passed your question to the team; a person will follow up."
 }
 
 func (b *Bot) unreachable() string {
