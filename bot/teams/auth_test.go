@@ -140,6 +140,7 @@ func TestBotFollowsKeyRotation(t *testing.T) {
 	// Microsoft publishes the new key at a new JWKS address.
 	e.idp.Rotate("/v2/.well-known/keys", e.key.JWK("msteams"), next.JWK("msteams"))
 	for i := range 5 {
+		e.clock.Advance(30 * time.Second) // 2.5 minutes in all: within minKeyRefresh
 		if s := send(fmt.Sprintf("b2-%d", i), next); s != http.StatusUnauthorized {
 			t.Fatalf("status %d: unknown key ids refreshed the keys more than once per %v", s, minKeyRefresh)
 		}
