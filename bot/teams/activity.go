@@ -19,8 +19,8 @@ type activity struct {
 
 type account struct {
 	ID          string `json:"id"`
-	Name        string `json:"name"`
-	AADObjectID string `json:"aadObjectId"`
+	Name        string `json:"name,omitempty"`
+	AADObjectID string `json:"aadObjectId,omitempty"`
 }
 
 // entity is a mention or client info; only mentions have Mentioned.
@@ -54,12 +54,19 @@ var (
 // ("<at>FAQ</at>&nbsp;When is …?<br>"); other people mentioned in the
 // question keep their names.
 func (a activity) question() string {
-	text := a.Text
-	if m := a.webhookMention(); m != "" {
-		text = strings.Replace(text, m, " ", 1)
-	} else if loc := atTag.FindStringIndex(text); loc != nil {
-		// No mention entity names the webhook: the message starts with
-		// the mention that invoked it, so the first one goes.
+	// Without a mention entity naming the webhook, the message starts with
+	// the mention that invoked it, so the first one goes.
+	return questionText(a.Text, a.webhookMention(), true)
+}
+
+// questionText is a Teams message's text without the mention of the bot
+// (selfMention, its <at>…</at> text) and without HTML. When selfMention is
+// empty and dropFirst is set, the first mention goes instead; the bot and
+// the outgoing webhook share these rules.
+func questionText(text, selfMention string, dropFirst bool) string {
+	if selfMention != "" && strings.Contains(text, selfMention) {
+		text = strings.Replace(text, selfMention, " ", 1)
+	} else if loc := atTag.FindStringIndex(text); loc != nil && dropFirst {
 		text = text[:loc[0]] + " " + text[loc[1]:]
 	}
 	text = atTag.ReplaceAllString(text, "$1")

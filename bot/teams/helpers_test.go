@@ -87,7 +87,7 @@ func activityBody(t *testing.T, text string) []byte {
 }
 
 // newBot is the real bot over the embedded FAQ, offline.
-func newBot(t *testing.T, opts bot.Options) *bot.Bot {
+func newBot(t testing.TB, opts bot.Options) *bot.Bot {
 	t.Helper()
 	c, err := corpus.Default()
 	if err != nil {

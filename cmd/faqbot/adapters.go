@@ -17,7 +17,8 @@ import (
 //   - mounts its routes on mux: POST /slack/events, POST /slack/commands,
 //     POST /slack/interactions when SLACK_SIGNING_SECRET is set (bot/slack
 //     App.Handler or its Serve* methods); POST /teams/messages when
-//     TEAMS_WEBHOOK_SECRET is set (bot/teams NewHandler);
+//     TEAMS_WEBHOOK_SECRET is set (bot/teams NewHandler); POST /api/messages
+//     when MICROSOFT_APP_ID is set (bot/teams NewBot);
 //   - answers through s.asker (the bot, counted in metrics), refreshes
 //     through s.app.refresh, reports failed API calls with
 //     s.app.metrics.PlatformAPIError and wraps escalators with
@@ -32,7 +33,10 @@ func (s *server) mountAdapters(ctx context.Context, mux *http.ServeMux) error {
 	if err := s.mountSlack(ctx, mux); err != nil {
 		return err
 	}
-	return s.mountTeams(mux)
+	if err := s.mountTeams(mux); err != nil {
+		return err
+	}
+	return s.mountTeamsBot(mux)
 }
 
 // mountSlack serves the Slack app when SLACK_BOT_TOKEN is set: over HTTP
@@ -87,13 +91,9 @@ func (s *server) mountTeams(mux *http.ServeMux) error {
 	if len(cfg.TeamsWebhookSecret) == 0 {
 		return nil
 	}
-	var esc bot.Escalator // a nil interface, not a typed nil, when unset
-	if cfg.TeamsEscalationURL != "" {
-		e, err := teams.NewEscalator(cfg.TeamsEscalationURL, teams.EscalatorOptions{Logger: s.log})
-		if err != nil {
-			return bad("TEAMS_ESCALATION_WEBHOOK_URL", "%v", err)
-		}
-		esc = meteredEscalator{next: e, destination: "teams", m: s.app.metrics}
+	esc, err := s.teamsWorkflow()
+	if err != nil {
+		return err
 	}
 	h, err := teams.NewHandler(cfg.TeamsWebhookSecret, s.asker, teams.Options{
 		Escalator: esc, Contact: cfg.Contact, Logger: s.log,
@@ -102,5 +102,57 @@ func (s *server) mountTeams(mux *http.ServeMux) error {
 		return bad("TEAMS_WEBHOOK_SECRET", "%v", err)
 	}
 	mux.Handle("POST "+teams.Path, h)
+	return nil
+}
+
+// teamsWorkflow is the Workflows webhook escalator, counted in metrics; a
+// nil interface, not a typed nil, when TEAMS_ESCALATION_WEBHOOK_URL is unset.
+func (s *server) teamsWorkflow() (bot.Escalator, error) {
+	cfg := s.app.cfg
+	if cfg.TeamsEscalationURL == "" {
+		return nil, nil
+	}
+	e, err := teams.NewEscalator(cfg.TeamsEscalationURL, teams.EscalatorOptions{Logger: s.log})
+	if err != nil {
+		return nil, bad("TEAMS_ESCALATION_WEBHOOK_URL", "%v", err)
+	}
+	return meteredEscalator{next: e, destination: "teams", m: s.app.metrics}, nil
+}
+
+// mountTeamsBot serves the Bot Framework bot when MICROSOFT_APP_ID is set.
+// Escalations go to TEAMS_ESCALATION_CONVERSATION through the connector,
+// else to the Workflows webhook. Conversation history, feedback and
+// escalations are kept in memory until the conversation store is wired
+// here (teams.BotOptions History, Feedback, Escalations, Claims); the
+// escalation loop then calls the Bot's NotifyResolved.
+func (s *server) mountTeamsBot(mux *http.ServeMux) error {
+	cfg := s.app.cfg
+	if cfg.MicrosoftAppID == "" {
+		return nil
+	}
+	esc, err := s.teamsWorkflow()
+	if err != nil {
+		return err
+	}
+	m := s.app.metrics
+	b, err := teams.NewBot(teams.BotOptions{
+		AppID:                  cfg.MicrosoftAppID,
+		AppPassword:            cfg.MicrosoftAppPassword,
+		TenantID:               cfg.MicrosoftTenantID,
+		OpenIDMetadataURL:      cfg.BotOpenIDMetadataURL,
+		TokenURL:               cfg.BotTokenURL,
+		Asker:                  s.asker,
+		EscalationConversation: cfg.TeamsEscalationConversation,
+		Escalator:              esc,
+		OnEscalation:           func(r bot.Reason, err error) { m.Escalation("teams", string(r), err) },
+		OnAPIError:             func(call string, _ error) { m.PlatformAPIError("teams", call) },
+		Contact:                cfg.Contact,
+		Logger:                 s.log,
+	})
+	if err != nil {
+		return bad("MICROSOFT_APP_ID", "%v", err)
+	}
+	mux.Handle("POST "+teams.BotPath, b)
+	s.onShutdown(b.Close)
 	return nil
 }

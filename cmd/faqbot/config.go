@@ -14,6 +14,7 @@ import (
 	"github.com/joho/godotenv"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/teams"
 )
 
 // config is every setting faqbot reads, parsed and validated once at start.
@@ -47,6 +48,14 @@ type config struct {
 
 	TeamsWebhookSecret []byte
 	TeamsEscalationURL string
+
+	// The Bot Framework bot (single-tenant Azure Bot).
+	MicrosoftAppID              string
+	MicrosoftAppPassword        string
+	MicrosoftTenantID           string
+	BotOpenIDMetadataURL        string
+	BotTokenURL                 string
+	TeamsEscalationConversation string
 }
 
 // Defaults that INTERFACE.md promises.
@@ -110,6 +119,13 @@ func loadConfig(env func(string) string, corpus, dataDir string) (config, error)
 		SlackAPIURL:            env("SLACK_API_URL"),
 		SlackEscalationChannel: env("SLACK_ESCALATION_CHANNEL"),
 		TeamsEscalationURL:     env("TEAMS_ESCALATION_WEBHOOK_URL"),
+
+		MicrosoftAppID:              strings.TrimSpace(env("MICROSOFT_APP_ID")),
+		MicrosoftAppPassword:        env("MICROSOFT_APP_PASSWORD"),
+		MicrosoftTenantID:           strings.TrimSpace(env("MICROSOFT_APP_TENANT_ID")),
+		BotOpenIDMetadataURL:        first(env("BOTFRAMEWORK_OPENID_METADATA_URL"), teams.DefaultOpenIDMetadataURL),
+		BotTokenURL:                 first(env("BOTFRAMEWORK_TOKEN_URL"), teams.DefaultTokenURL),
+		TeamsEscalationConversation: strings.TrimSpace(env("TEAMS_ESCALATION_CONVERSATION")),
 	}
 	c.CorpusFrom = "FAQBOT_CORPUS"
 	if corpus != "" {
@@ -120,7 +136,7 @@ func loadConfig(env func(string) string, corpus, dataDir string) (config, error)
 			c.SlackAdminUsers = append(c.SlackAdminUsers, u)
 		}
 	}
-	checks := []func(env func(string) string) error{c.checkServer, c.checkModels, c.checkSlack, c.checkTeams}
+	checks := []func(env func(string) string) error{c.checkServer, c.checkModels, c.checkSlack, c.checkTeams, c.checkTeamsBot}
 	for _, check := range checks {
 		if err := check(env); err != nil {
 			return c, err
@@ -233,6 +249,58 @@ func (c *config) checkTeams(env func(string) string) error {
 		if err := httpURL(c.TeamsEscalationURL); err != nil {
 			return bad("TEAMS_ESCALATION_WEBHOOK_URL", "%v", err)
 		}
+	}
+	return nil
+}
+
+// checkTeamsBot validates the Bot Framework bot's settings: all three
+// credentials or none, single-tenant only.
+func (c *config) checkTeamsBot(env func(string) string) error {
+	creds := []struct{ name, value string }{
+		{"MICROSOFT_APP_ID", c.MicrosoftAppID},
+		{"MICROSOFT_APP_PASSWORD", c.MicrosoftAppPassword},
+		{"MICROSOFT_APP_TENANT_ID", c.MicrosoftTenantID},
+	}
+	var set []string
+	for _, cr := range creds {
+		if cr.value != "" {
+			set = append(set, cr.name)
+		}
+	}
+	if len(set) == 0 {
+		if c.TeamsEscalationConversation != "" {
+			return bad("TEAMS_ESCALATION_CONVERSATION", "needs the Bot Framework bot (MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD, MICROSOFT_APP_TENANT_ID)")
+		}
+		return nil
+	}
+	for _, cr := range creds {
+		if cr.value == "" {
+			return bad(cr.name, "required with %s", strings.Join(set, " and "))
+		}
+	}
+	if !teams.IsGUID(c.MicrosoftAppID) {
+		return bad("MICROSOFT_APP_ID", "must be the Azure Bot's Microsoft App ID, a GUID such as 8b2f4c1e-5a6d-4e3f-9b7c-0d1e2f3a4b5c")
+	}
+	if !teams.IsGUID(c.MicrosoftTenantID) {
+		return bad("MICROSOFT_APP_TENANT_ID", "must be the Entra ID tenant ID, a GUID")
+	}
+	switch t := env("MICROSOFT_APP_TYPE"); strings.ToLower(t) {
+	case "", "singletenant":
+	case "multitenant":
+		return bad("MICROSOFT_APP_TYPE", "MultiTenant bots can no longer be created (since July 2025); register a SingleTenant Azure Bot")
+	case "userassignedmsi":
+		return bad("MICROSOFT_APP_TYPE", "UserAssignedMSI is not supported yet; use SingleTenant with a client secret")
+	default:
+		return bad("MICROSOFT_APP_TYPE", "%q is not SingleTenant", t)
+	}
+	if err := httpURL(c.BotOpenIDMetadataURL); err != nil {
+		return bad("BOTFRAMEWORK_OPENID_METADATA_URL", "%v", err)
+	}
+	if err := httpURL(strings.ReplaceAll(c.BotTokenURL, "{tenant}", c.MicrosoftTenantID)); err != nil {
+		return bad("BOTFRAMEWORK_TOKEN_URL", "%v", err)
+	}
+	if v := c.TeamsEscalationConversation; v != "" && (!strings.HasPrefix(v, "19:") || strings.ContainsAny(v, " \t\n/")) {
+		return bad("TEAMS_ESCALATION_CONVERSATION", "must be a Teams channel conversation id such as 19:…@thread.tacv2")
 	}
 	return nil
 }

@@ -16,7 +16,25 @@ import (
 )
 
 // secrets are values that must never reach standard error, whatever fails.
-var secrets = []string{"xoxb-SECRET-bot", "SIGNING-SECRET-9", "xapp-SECRET-app", "sk-SECRET-key", "AZURE-SECRET-key"}
+var secrets = []string{"xoxb-SECRET-bot", "SIGNING-SECRET-9", "xapp-SECRET-app", "sk-SECRET-key", "AZURE-SECRET-key", "APP-PASSWORD-SECRET"}
+
+// botEnv is a complete Bot Framework configuration, changed by the extra
+// pairs (an empty value unsets).
+func botEnv(extra ...string) map[string]string {
+	env := map[string]string{
+		"MICROSOFT_APP_ID":        "8b2f4c1e-5a6d-4e3f-9b7c-0d1e2f3a4b5c",
+		"MICROSOFT_APP_PASSWORD":  "APP-PASSWORD-SECRET",
+		"MICROSOFT_APP_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		if extra[i+1] == "" {
+			delete(env, extra[i])
+		} else {
+			env[extra[i]] = extra[i+1]
+		}
+	}
+	return env
+}
 
 func TestServeConfigErrors(t *testing.T) {
 	notFAQ := filepath.Join(t.TempDir(), "notes.md")
@@ -43,6 +61,17 @@ func TestServeConfigErrors(t *testing.T) {
 		{"Slack API URL not http", map[string]string{"SLACK_BOT_TOKEN": "xoxb-SECRET-bot", "SLACK_SIGNING_SECRET": "SIGNING-SECRET-9", "SLACK_API_URL": "slack.com/api/"}, nil, "SLACK_API_URL"},
 		{"Teams secret not base64", map[string]string{"TEAMS_WEBHOOK_SECRET": "not base64!"}, nil, "TEAMS_WEBHOOK_SECRET"},
 		{"Teams escalation URL not a URL", map[string]string{"TEAMS_ESCALATION_WEBHOOK_URL": "teams-channel"}, nil, "TEAMS_ESCALATION_WEBHOOK_URL"},
+		{"bot without password", botEnv("MICROSOFT_APP_PASSWORD", ""), nil, "MICROSOFT_APP_PASSWORD"},
+		{"bot without tenant", botEnv("MICROSOFT_APP_TENANT_ID", ""), nil, "MICROSOFT_APP_TENANT_ID"},
+		{"bot password without app id", botEnv("MICROSOFT_APP_ID", ""), nil, "MICROSOFT_APP_ID"},
+		{"app id not a GUID", botEnv("MICROSOFT_APP_ID", "faq-bot"), nil, "MICROSOFT_APP_ID"},
+		{"tenant not a GUID", botEnv("MICROSOFT_APP_TENANT_ID", "contoso.onmicrosoft.com"), nil, "MICROSOFT_APP_TENANT_ID"},
+		{"multi-tenant bot", botEnv("MICROSOFT_APP_TYPE", "MultiTenant"), nil, "MICROSOFT_APP_TYPE"},
+		{"managed identity", botEnv("MICROSOFT_APP_TYPE", "UserAssignedMSI"), nil, "MICROSOFT_APP_TYPE"},
+		{"metadata URL not a URL", botEnv("BOTFRAMEWORK_OPENID_METADATA_URL", "login.botframework.com"), nil, "BOTFRAMEWORK_OPENID_METADATA_URL"},
+		{"token URL not a URL", botEnv("BOTFRAMEWORK_TOKEN_URL", "/{tenant}/token"), nil, "BOTFRAMEWORK_TOKEN_URL"},
+		{"escalation conversation not a channel", botEnv("TEAMS_ESCALATION_CONVERSATION", "General"), nil, "TEAMS_ESCALATION_CONVERSATION"},
+		{"escalation conversation without the bot", map[string]string{"TEAMS_ESCALATION_CONVERSATION": "19:abc@thread.tacv2"}, nil, "TEAMS_ESCALATION_CONVERSATION"},
 		{"unreadable corpus", map[string]string{"FAQBOT_CORPUS": filepath.Join(t.TempDir(), "missing.md")}, nil, "FAQBOT_CORPUS"},
 		{"corpus without FAQ sections", map[string]string{"FAQBOT_CORPUS": notFAQ}, nil, "FAQBOT_CORPUS"},
 		{"--corpus flag unreadable", nil, []string{"--corpus", filepath.Join(t.TempDir(), "missing.md")}, "--corpus"},
@@ -109,6 +138,13 @@ func TestStartupLineSaysWhatIsOn(t *testing.T) {
 		}, map[string]string{
 			"slack": "events over HTTP", "teams": "outgoing webhook", "answers": "model gpt-4o-mini at api.openai.com",
 			"escalations": "slack channel C0ESC, teams workflow", "admin_refresh": "on",
+		}},
+		{"Teams bot and webhook, escalating to a channel", map[string]string{
+			"MICROSOFT_APP_ID": "8b2f4c1e-5a6d-4e3f-9b7c-0d1e2f3a4b5c", "MICROSOFT_APP_PASSWORD": "APP-PASSWORD-SECRET",
+			"MICROSOFT_APP_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47", "MICROSOFT_APP_TYPE": "SingleTenant",
+			"TEAMS_ESCALATION_CONVERSATION": "19:esc@thread.tacv2", "TEAMS_WEBHOOK_SECRET": "c2VjcmV0IHRlYW1zIGtleQ==",
+		}, map[string]string{
+			"teams": "bot + outgoing webhook", "escalations": "teams channel 19:esc@thread.tacv2",
 		}},
 		{"Socket Mode, Ollama", map[string]string{
 			"SLACK_BOT_TOKEN": "xoxb-SECRET-bot", "SLACK_APP_TOKEN": "xapp-SECRET-app",

@@ -23,6 +23,8 @@ commands:
   index                   build or refresh the index in the data directory
   serve                   run the server until SIGINT/SIGTERM
   healthcheck [--ready]   probe a running server's /healthz (or /readyz); for containers
+  teams-app --out FILE.zip
+                          build the Teams app package for the Bot Framework bot
 
 flags for every command:
   --corpus PATH_OR_URL    corpus to serve (overrides FAQBOT_CORPUS)
@@ -72,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runServe(ctx, rest, std, getenv)
 	case "healthcheck":
 		err = runHealthcheck(ctx, rest, std, getenv)
+	case "teams-app":
+		err = runTeamsApp(ctx, rest, std, getenv)
 	default:
 		err = &usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}

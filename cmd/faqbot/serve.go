@@ -227,13 +227,23 @@ func (s *server) parts(changes corpus.Changes, took time.Duration) []any {
 	case cfg.SlackBotToken != "":
 		slackMode = "events over HTTP"
 	}
-	teams := "off"
+	var teamsParts []string
+	if cfg.MicrosoftAppID != "" {
+		teamsParts = append(teamsParts, "bot")
+	}
 	if len(cfg.TeamsWebhookSecret) > 0 {
-		teams = "outgoing webhook"
+		teamsParts = append(teamsParts, "outgoing webhook")
+	}
+	teams := "off"
+	if len(teamsParts) > 0 {
+		teams = strings.Join(teamsParts, " + ")
 	}
 	var escalations []string
 	if cfg.SlackBotToken != "" && cfg.SlackEscalationChannel != "" {
 		escalations = append(escalations, "slack channel "+cfg.SlackEscalationChannel)
+	}
+	if cfg.MicrosoftAppID != "" && cfg.TeamsEscalationConversation != "" {
+		escalations = append(escalations, "teams channel "+cfg.TeamsEscalationConversation)
 	}
 	if cfg.TeamsEscalationURL != "" {
 		escalations = append(escalations, "teams workflow")
