@@ -38,10 +38,25 @@ func dateEnd(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// passedNote says which dates in text have passed since the FAQ dated
+// todayNote puts clauses about what has passed (passedClause,
+// relativeClause) in one note dated today, or "" when there are none.
+func todayNote(now time.Time, clauses ...string) string {
+	var cs []string
+	for _, c := range clauses {
+		if c != "" {
+			cs = append(cs, c)
+		}
+	}
+	if len(cs) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("(Today is %s: %s.)", longDate(now), strings.Join(cs, "; "))
+}
+
+// passedClause says which dates in text have passed since the FAQ dated
 // dated was written (zero when unknown), or "" when none has. Dates that
 // were already past when the FAQ was written are history, not deadlines.
-func passedNote(text string, dated, now time.Time) string {
+func passedClause(text string, dated, now time.Time) string {
 	var past []string
 	for _, d := range pastDates(text, now) {
 		if end, _ := dateEnd(d); end.After(dated) {
@@ -59,7 +74,7 @@ func passedNote(text string, dated, now time.Time) string {
 	if !dated.IsZero() {
 		since = "the FAQ dated " + longDate(dated)
 	}
-	return fmt.Sprintf("(Today is %s: %s %s passed since %s.)", longDate(now), joinAnd(past), verb, since)
+	return fmt.Sprintf("%s %s passed since %s", joinAnd(past), verb, since)
 }
 
 // latest returns the most recent date of the sections (zero when none has
@@ -84,11 +99,11 @@ var relative = regexp.MustCompile(`(?i)\b((?:an? )?(?:additional |extra |further
 // removalEvent recognises the event most periods here count from.
 var removalEvent = regexp.MustCompile(`(?i)\b(remov\w*|retir\w*|sunset\w*|switch(?:ed)? off|shut ?down)\b`)
 
-// relativeNote says when a period counted from an event has ended: the
+// relativeClause says when a period counted from an event has ended: the
 // FAQ's "a few months after outbound marketing is removed" reads as
 // upcoming unless the removal's date, stated elsewhere in the FAQ, is put
 // beside it. c is the corpus to look for that date in.
-func relativeNote(text string, c *corpus.Corpus, now time.Time) string {
+func relativeClause(text string, c *corpus.Corpus, now time.Time) string {
 	m := relative.FindStringSubmatch(text)
 	if m == nil || !removalEvent.MatchString(m[5]) || c == nil {
 		return ""
@@ -102,7 +117,7 @@ func relativeNote(text string, c *corpus.Corpus, now time.Time) string {
 		return ""
 	}
 	phrase := strings.TrimSpace(m[0])
-	return fmt.Sprintf("(Today is %s: \"%s\" counts from the removal on %s, so that period has ended.)", longDate(now), phrase, longDate(anchor.AddDate(0, 0, -1)))
+	return fmt.Sprintf("\"%s\" counts from the removal on %s, so that period has ended", phrase, longDate(anchor.AddDate(0, 0, -1)))
 }
 
 // eventDate is the date the sections give for the removal: the absolute

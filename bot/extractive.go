@@ -219,6 +219,8 @@ func scoreSection(q question, r retrieval.Result, texts []quotable) sectionUnits
 			switch {
 			case qt.holds&typed != typed:
 				u.score--
+			case q.types.Has(retrieval.TimeAnswer) && !q.types.Has(retrieval.DurationAnswer) && !qt.date:
+				u.score++ // "when?" is answered by a date, a span only relative to something
 			case answerNearTerms(t, q):
 				// The date is the removal's, not another event's in the
 				// same sentence.
@@ -227,8 +229,9 @@ func scoreSection(q question, r retrieval.Result, texts []quotable) sectionUnits
 				u.score += 2
 			}
 		}
+		// "Will X keep working?" is answered by what becomes of X.
 		if q.fate && qt.fate {
-			u.score++
+			u.score += 2
 		}
 		if best != "" && strings.Contains(best, strings.TrimPrefix(t, "- ")) {
 			u.score += 0.5 // retrieval's best passage, found by meaning too
@@ -459,21 +462,15 @@ func asOf(text string, sources []source, c *corpus.Corpus, now time.Time) string
 		shown += "\n" + s.result.Section.Title
 	}
 	dated := latest(secs)
-	notes := []string{}
-	if note := passedNote(shown, dated, now); note != "" {
-		notes = append(notes, note)
-	}
-	if note := relativeNote(text, c, now); note != "" {
-		notes = append(notes, note)
-	}
-	if len(notes) == 0 {
+	note := todayNote(now, passedClause(shown, dated, now), relativeClause(text, c, now))
+	if note == "" {
 		return text
 	}
 	prefix := "According to the FAQ:\n\n"
 	if !dated.IsZero() {
 		prefix = fmt.Sprintf("As of the FAQ dated %s:\n\n", longDate(dated))
 	}
-	return prefix + text + "\n\n" + strings.Join(notes, "\n")
+	return prefix + text + "\n\n" + note
 }
 
 func joinAnd(xs []string) string {

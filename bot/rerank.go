@@ -20,7 +20,7 @@ import (
 // RankFeatures names the signals RankSignals returns, in order.
 var RankFeatures = []string{
 	"fused", "lexical", "dense", "question_lexical", "question_dense", "question_overlap",
-	"coverage", "uncovered_share", "passage_uncovered_share", "named_uncovered",
+	"coverage", "uncovered_share", "passage_uncovered_share", "named_uncovered", "time_match",
 }
 
 // RerankDepth is how many of retrieval's sections are reordered.
@@ -66,8 +66,17 @@ func RankSignals(rank retrieval.Ranking, i int) []float64 {
 	}
 	return []float64{
 		ratio(r.Score, maxFused), ratio(r.Lexical, maxLex), r.Dense, ratio(r.QLexical, maxQLex), r.QDense, r.QOverlap,
-		r.Coverage, share, passageShare, float64(s.NamedUncovered),
+		r.Coverage, share, passageShare, float64(s.NamedUncovered), timeMatch(rank, r),
 	}
+}
+
+// timeMatch is a result's TimeMatch for a question asking a time, and 1
+// for other questions (all sections equal).
+func timeMatch(rank retrieval.Ranking, r retrieval.Result) float64 {
+	if !rank.Asks.Has(retrieval.TimeAnswer) {
+		return 1
+	}
+	return r.TimeMatch
 }
 
 // rerank reorders the first RerankDepth results by the model's score.

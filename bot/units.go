@@ -15,14 +15,14 @@ type quotable struct {
 	// holds are the kinds of answer it states (time, amount, price).
 	holds retrieval.AnswerTypes
 	// fate says it tells what becomes of something; pointer that it only
-	// points elsewhere ("See also …").
-	fate, pointer bool
+	// points elsewhere ("See also …"); date that it states an absolute date.
+	fate, pointer, date bool
 	// bold are the terms of what it bolds: what a list item is about.
 	bold map[string]bool
 }
 
 func newQuotable(t string) quotable {
-	q := quotable{text: t, terms: retrieval.Terms(t), fate: fate.MatchString(t), pointer: pointer.MatchString(t)}
+	q := quotable{text: t, terms: retrieval.Terms(t), fate: fate.MatchString(t), pointer: pointer.MatchString(t), date: retrieval.HoldsDate(t)}
 	for _, typ := range []retrieval.AnswerTypes{retrieval.TimeAnswer, retrieval.AmountAnswer, retrieval.PriceAnswer} {
 		if retrieval.Holds(t, typ) {
 			q.holds |= typ

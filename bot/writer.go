@@ -218,7 +218,7 @@ func addEscalation(a *Answer, r Reason) {
 // model's answer names dates that were ahead when the FAQ was written but
 // have passed since, it says so, so no deadline reads as upcoming.
 func pastNote(text string, cited []*corpus.Section, now time.Time) string {
-	if note := passedNote(text, latest(cited), now); note != "" {
+	if note := todayNote(now, passedClause(text, latest(cited), now)); note != "" {
 		return "\n\n" + note
 	}
 	return ""

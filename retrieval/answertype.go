@@ -31,6 +31,9 @@ const (
 	// ExactAnswer: the question wants the precise value ("exactly when",
 	// "which month"); "a few months" or "sometime" does not answer it.
 	ExactAnswer
+	// DurationAnswer: a time asked as a span ("how long", "how soon"),
+	// which "two weeks" answers as well as a date does.
+	DurationAnswer
 )
 
 // Has reports whether t includes u.
@@ -42,6 +45,7 @@ var (
 	asksAmount = regexp.MustCompile(`\b(how many|how much|how big|how large|what(?:'s| is) the (?:limit|max\w*|cap|number|size)|limit|limits|maximum|max|capacity|wie viele|hoeveel|combien|cuántos|cuántas|quanti)\b`)
 	asksSteps  = regexp.MustCompile(`\b(how (?:do|can|should|would|could) (?:i|we|you)|how to|steps?|step by step|walk (?:me|us) through|configure|set ?up|setup|wie (?:kann|können|richte)|hoe (?:kan|moet|stel)|comment (?:faire|configurer|créer|puis-je)|cómo (?:puedo|hago|configuro|creo))\b`)
 	asksWhy    = regexp.MustCompile(`\b(why|how come|warum|waarom|pourquoi|por qué)\b`)
+	asksSpan   = regexp.MustCompile(`\b(how long|how soon|how much time|how many (?:days|weeks|months|years)|wie lange|hoe lang|combien de temps|cu[áa]nto tiempo)\b`)
 	asksExact  = regexp.MustCompile(`\b(exact|exactly|precise|precisely|specific date|which month|what month|which day|what day|on what date|genau|genaue\w*|precies|exacte|exactement|pr[ée]cis\w*|exacta|exacto|exactamente|concreta)\b`)
 	// amountUnit is what a "how many" question counts: "how many days'
 	// notice", "how many emails per hour".
@@ -100,6 +104,9 @@ func TypeOf(question string) AnswerTypes {
 	if asksTime.MatchString(question) {
 		t |= TimeAnswer
 	}
+	if asksSpan.MatchString(question) {
+		t |= TimeAnswer | DurationAnswer
+	}
 	if asksPrice.MatchString(question) {
 		t |= PriceAnswer
 	} else if asksAmount.MatchString(question) {
@@ -121,7 +128,7 @@ var (
 	// dates are the absolute dates text writes: "June 30, 2025", "June 2025".
 	dates = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December)( \d{1,2})?, ?(\d{4})\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b`)
 	// durations are spans of time: "two weeks", "30 days", "a few months".
-	durations = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|a couple of|several|a|an) (days?|weeks?|months?|quarters?|years?)\b`)
+	durations = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|couple of|several|a|an) (?:more |additional |extra )?(days?|weeks?|months?|quarters?|years?)\b`)
 	// amounts are numbers that count something: "100 million", "10 million
 	// contacts", "300 million interactions".
 	amounts = regexp.MustCompile(`(?i)\b(\d[\d,.]*\s*(thousand|million|billion|k|m)?|unlimited|no limit)\b`)
@@ -145,6 +152,10 @@ func Spans(text string, t AnswerTypes) [][]int {
 	}
 	return out
 }
+
+// HoldsDate reports whether text states an absolute date: the best answer
+// to "when?", which a span of time only answers relative to something.
+func HoldsDate(text string) bool { return dates.MatchString(text) }
 
 // Dates returns the absolute dates in text, as written.
 func Dates(text string) []string { return dates.FindAllString(text, -1) }

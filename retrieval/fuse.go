@@ -7,7 +7,7 @@ import (
 
 // fuse blends min-max normalised lexical and dense section scores and keeps
 // the best k sections.
-func (ix *Index) fuse(cands map[int32]*candidate, plan queryPlan, k int, temporal bool) []Result {
+func (ix *Index) fuse(cands map[int32]*candidate, plan queryPlan, k int, asks AnswerTypes) []Result {
 	lex, qlex := scale{fromZero: true}, scale{fromZero: true}
 	var dense, qdense scale
 	ranked := make([]*candidate, 0, len(cands))
@@ -29,8 +29,9 @@ func (ix *Index) fuse(cands map[int32]*candidate, plan queryPlan, k int, tempora
 	for _, c := range ranked {
 		score[c] = (1-qshare)*blend(c.lexical, c.dense) +
 			qshare*(lexicalShare*qlex.norm(c.qlexical)+denseShare*qdense.norm(c.qdense))
-		if temporal && ix.anyDated(c) {
-			score[c] *= 1 + temporalBoost
+		if asks.Has(TimeAnswer) {
+			c.timeMatch = ix.timeMatch(c, asks)
+			score[c] *= 1 + temporalBoost*c.timeMatch
 		}
 	}
 	sort.Slice(ranked, func(i, j int) bool {
@@ -87,16 +88,17 @@ func (s scale) norm(x float64) float64 {
 // first.
 func (ix *Index) result(c *candidate, score float64, plan queryPlan, blend func(lex, dense float64) float64) Result {
 	r := Result{
-		Section:  ix.sections[c.section],
-		Score:    score,
-		Lexical:  c.lexical,
-		Dense:    c.dense,
-		QLexical: c.qlexical,
-		QDense:   c.qdense,
-		QOverlap: c.qoverlap,
-		Vote:     ix.vote(plan, c.section),
-		Coverage: ix.coverage(plan.terms, c.section),
-		Support:  ix.support(plan, c.section),
+		Section:   ix.sections[c.section],
+		Score:     score,
+		Lexical:   c.lexical,
+		Dense:     c.dense,
+		QLexical:  c.qlexical,
+		QDense:    c.qdense,
+		QOverlap:  c.qoverlap,
+		TimeMatch: c.timeMatch,
+		Vote:      ix.vote(plan, c.section),
+		Coverage:  ix.coverage(plan.terms, c.section),
+		Support:   ix.support(plan, c.section),
 	}
 	r.Confidence = confidence(r.Coverage, c.dense, ix.collection != nil)
 	for p, h := range c.hits {
@@ -112,13 +114,21 @@ func (ix *Index) result(c *candidate, score float64, plan queryPlan, blend func(
 	return r
 }
 
-func (ix *Index) anyDated(c *candidate) bool {
+// timeMatch is how well a candidate's matching passages answer a time
+// question: 1 for an absolute date, or a span when a span is asked; half
+// for a span when a date is asked ("a few months after" answers "when?"
+// only relative to something); 0 for no time at all.
+func (ix *Index) timeMatch(c *candidate, asks AnswerTypes) float64 {
+	best := 0.0
 	for p := range c.hits {
-		if ix.dated[p] {
-			return true
+		switch {
+		case ix.absolute[p], ix.dated[p] && asks.Has(DurationAnswer):
+			return 1
+		case ix.dated[p]:
+			best = 0.5
 		}
 	}
-	return false
+	return best
 }
 
 // coverage is the IDF-weighted share of the question's words found in a

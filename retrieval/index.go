@@ -30,6 +30,8 @@ type Index struct {
 	// dated marks passages that state a date or a duration, the answers to
 	// "when" and "how long" questions.
 	dated []bool
+	// absolute marks passages that state an absolute date.
+	absolute []bool
 
 	// answers holds the questions each section answers, in people's
 	// words (doc2query); unanswered holds questions on the corpus's topic
@@ -80,8 +82,10 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 	texts := make([]string, len(passages))
 	ix.sectionOf = make([]int32, len(passages))
 	ix.dated = make([]bool, len(passages))
+	ix.absolute = make([]bool, len(passages))
 	for i, p := range passages {
 		ix.dated[i] = holdsTime(p.Plain)
+		ix.absolute[i] = ix.dated[i] && HoldsDate(p.Plain)
 		ix.sectionOf[i] = pos[p.Section]
 		docs[i] = lexDoc{title: p.Section.Title, body: p.Plain}
 		texts[i] = embedText(p)

@@ -71,6 +71,10 @@ type Result struct {
 	// section answers (zero without them); QOverlap is how much of the
 	// asked question's specific content the closest of them shares.
 	QLexical, QDense, QOverlap float64
+	// TimeMatch is, for a question asking when or how long, how well the
+	// section's matching passages state a time: 1 for a date (or a span
+	// when a span is asked), 0.5 for a span when a date is asked, else 0.
+	TimeMatch float64
 	// Vote is the answered share of the questions nearest the asked one,
 	// among those the section answers, the near misses that resemble it
 	// and the corpus's other unanswered questions (0.5 when none is near).
@@ -123,6 +127,7 @@ type candidate struct {
 	// qlexical, qdense and qoverlap are the best scores of the section's
 	// questions.
 	qlexical, qdense, qoverlap float64
+	timeMatch                  float64
 	hits                       map[int32]*[2]float64 // passage -> lexical, dense
 }
 
@@ -181,7 +186,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	plan.named = ix.namedTerms(ws, qtoks)
 	plan.weights = ix.wordWeights(qtoks, plan.named)
 	rank.Asks = TypeOf(q.Text)
-	temporal := rank.Asks.Has(TimeAnswer)
+
 	if q.Mode != DenseOnly {
 		searchLexical(ix.lex, plan.terms, depth(k, len(ix.passages)), func(p int32, score float64) {
 			c := get(p)
@@ -215,7 +220,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 			rank.Degraded = err
 		}
 	}
-	rank.Results = ix.fuse(cands, plan, k, temporal)
+	rank.Results = ix.fuse(cands, plan, k, rank.Asks)
 	return rank, nil
 }
 
