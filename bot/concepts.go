@@ -34,7 +34,7 @@ type phrase struct {
 func newConcept(name string, alternatives []string) concept {
 	c := concept{name: name}
 	var rest []string
-	for _, alt := range alternatives {
+	for _, alt := range expandLeading(alternatives) {
 		re := regexp.MustCompile(alt)
 		if lit, _ := re.LiteralPrefix(); len(lit) >= 2 {
 			c.prefixed = append(c.prefixed, phrase{literal: lit, re: re})
@@ -46,6 +46,39 @@ func newConcept(name string, alternatives []string) concept {
 		c.rest = regexp.MustCompile(`(?:` + strings.Join(rest, `|`) + `)`)
 	}
 	return c
+}
+
+// expandLeading rewrites phrases that open with a plain alternation,
+// "(?:can't|cannot) make it", into one phrase per branch, "can't make it"
+// and "cannot make it", so that each has a literal start to look for.
+func expandLeading(alts []string) []string {
+	var out []string
+	for _, alt := range alts {
+		branches, rest, ok := leadingGroup(alt)
+		if !ok {
+			out = append(out, alt)
+			continue
+		}
+		for _, b := range branches {
+			out = append(out, b+rest)
+		}
+	}
+	return out
+}
+
+// leadingGroup splits "(?:a|b)rest" into its branches and rest when the
+// group holds no other group and is not itself repeated or optional.
+func leadingGroup(alt string) (branches []string, rest string, ok bool) {
+	if !strings.HasPrefix(alt, "(?:") {
+		return nil, "", false
+	}
+	end := strings.IndexByte(alt, ')')
+	inner := alt[3:max(3, end)]
+	if end < 0 || strings.ContainsAny(inner, "()[]") || strings.HasPrefix(alt[end+1:], "?") ||
+		strings.HasPrefix(alt[end+1:], "*") || strings.HasPrefix(alt[end+1:], "+") || strings.HasPrefix(alt[end+1:], "{") {
+		return nil, "", false
+	}
+	return strings.Split(inner, "|"), alt[end+1:], true
 }
 
 // w lists a concept's phrases. Matches must start and end at word

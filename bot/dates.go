@@ -104,8 +104,11 @@ var removalEvent = regexp.MustCompile(`(?i)\b(remov\w*|retir\w*|sunset\w*|switch
 // upcoming unless the removal's date, stated elsewhere in the FAQ, is put
 // beside it. c is the corpus to look for that date in.
 func relativeClause(text string, c *corpus.Corpus, now time.Time) string {
+	if c == nil || !(strings.Contains(text, " after ") || strings.Contains(text, " following ")) {
+		return ""
+	}
 	m := relative.FindStringSubmatch(text)
-	if m == nil || !removalEvent.MatchString(m[5]) || c == nil {
+	if m == nil || !removalEvent.MatchString(m[5]) {
 		return ""
 	}
 	anchor, ok := eventDate(c.Sections())

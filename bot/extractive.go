@@ -62,8 +62,8 @@ type question struct {
 	weight map[string]float64
 }
 
-func readQuestion(text string) question {
-	q := question{terms: termSet(text), types: retrieval.TypeOf(text)}
+func readQuestion(text string, types retrieval.AnswerTypes) question {
+	q := question{terms: termSet(text), types: types}
 	q.fate = asksFate.MatchString(text) && !q.types.Has(retrieval.TimeAnswer)
 	return q
 }
@@ -88,11 +88,11 @@ type sectionUnits struct {
 
 // extract picks what to quote from the ranking for a question; units
 // supplies the sections' quotable units.
-func extract(text string, results []retrieval.Result, units func(*corpus.Section) []quotable) []source {
+func extract(text string, types retrieval.AnswerTypes, results []retrieval.Result, units func(*corpus.Section) []quotable) []source {
 	if len(results) == 0 {
 		return nil
 	}
-	q := readQuestion(text)
+	q := readQuestion(text, types)
 	n := 1
 	if q.fate || q.types.Has(retrieval.TimeAnswer|retrieval.AmountAnswer|retrieval.PriceAnswer) {
 		n = typedCandidates

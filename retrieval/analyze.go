@@ -49,10 +49,14 @@ type token struct {
 	pos  int
 }
 
+// typography folds typographic punctuation to plain ASCII. A Replacer is
+// immutable once built and safe for concurrent use.
+var typography = strings.NewReplacer("’", "'", "‘", "'", "–", "-", "—", "-")
+
 // fold lower-cases text and folds typographic punctuation.
 func fold(text string) string {
 	s := strings.ToLower(text)
-	s = strings.NewReplacer("’", "'", "‘", "'", "–", "-", "—", "-").Replace(s)
+	s = typography.Replace(s)
 	if strings.Contains(s, "-") || strings.Contains(s, "real time") {
 		s = hyphenated.ReplaceAllString(s, "$1$2$3$4$5$6")
 	}

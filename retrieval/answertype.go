@@ -158,7 +158,12 @@ func Spans(text string, t AnswerTypes) [][]int {
 func HoldsDate(text string) bool { return dates.MatchString(text) }
 
 // Dates returns the absolute dates in text, as written.
-func Dates(text string) []string { return dates.FindAllString(text, -1) }
+func Dates(text string) []string {
+	if !strings.ContainsAny(text, "0123456789") {
+		return nil // every date here has a year
+	}
+	return dates.FindAllString(text, -1)
+}
 
 // Holds reports whether text holds an answer of every type in t: a date or
 // a duration for time, a number for amounts, an amount of money for

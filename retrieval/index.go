@@ -129,10 +129,10 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 	}
 	ix.collection = coll
 	vecs = vecs[len(texts):]
-	if err := ix.answers.addVectors(ctx, "answered", vecs[:ix.answers.size()]); err != nil {
+	if err := ix.answers.addVectors(vecs[:ix.answers.size()]); err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	if err := ix.unanswered.addVectors(ctx, "unanswered", vecs[ix.answers.size():]); err != nil {
+	if err := ix.unanswered.addVectors(vecs[ix.answers.size():]); err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
 	return ix, nil

@@ -4,8 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-
-	"github.com/philippgille/chromem-go"
+	"sort"
 )
 
 // questionPool indexes short questions for matching people's questions
@@ -20,7 +19,38 @@ type questionPool struct {
 	// nil for a pool without sections.
 	span [][2]int32
 	lex  *lexical
-	coll *chromem.Collection // nil without vectors
+	// vecs are the questions' unit vectors, kept sparse: the local
+	// embedder's have about a hundred non-zero dimensions in a thousand,
+	// and a pool is scanned whole on every question.
+	vecs []sparseVec
+}
+
+// sparseVec is a vector's non-zero dimensions.
+type sparseVec struct {
+	dims []int32
+	vals []float32
+}
+
+func sparse(v []float32) sparseVec {
+	var s sparseVec
+	for i, x := range v {
+		if x != 0 {
+			s.dims = append(s.dims, int32(i))
+			s.vals = append(s.vals, x)
+		}
+	}
+	return s
+}
+
+// dot is the dot product of a dense query vector and s.
+func (s sparseVec) dot(q []float32) float64 {
+	var sum float32
+	for i, d := range s.dims {
+		if int(d) < len(q) {
+			sum += s.vals[i] * q[d]
+		}
+	}
+	return float64(sum)
 }
 
 // newSectionPool holds the questions of each section, in section order,
@@ -58,16 +88,19 @@ func (p *questionPool) finish() *questionPool {
 	return p
 }
 
-// addVectors gives the pool its dense side.
-func (p *questionPool) addVectors(ctx context.Context, name string, vecs [][]float32) error {
+// addVectors gives the pool its dense side: unit vectors, one per
+// question.
+func (p *questionPool) addVectors(vecs [][]float32) error {
 	if p == nil {
 		return nil
 	}
-	coll, err := newCollection(ctx, name, vecs)
-	if err != nil {
-		return err
+	if len(vecs) != len(p.texts) {
+		return fmt.Errorf("questions: %d vectors for %d questions", len(vecs), len(p.texts))
 	}
-	p.coll = coll
+	p.vecs = make([]sparseVec, len(vecs))
+	for i, v := range vecs {
+		p.vecs[i] = sparse(v)
+	}
 	return nil
 }
 
@@ -87,11 +120,18 @@ func (p *questionPool) size() int {
 	return len(p.texts)
 }
 
-// overlap is, for every question of the pool that shares a word with the
-// asked one, the share of the asked question's weight it covers: a word
-// counts with weight[term] times the credit of its best matching term.
-// It is linear in the postings touched.
-func (p *questionPool) overlap(terms []queryTerm, weight map[string]float64) map[int32]float64 {
+// overlapHit is a pool question and the share of the asked question's
+// weight it covers.
+type overlapHit struct {
+	doc   int32
+	share float64
+}
+
+// overlap finds every question of the pool that shares a word with the
+// asked one, with the share of the asked question's weight it covers: a
+// word counts with weight[term] times the credit of its best matching term
+// in that question. It is linear in the postings touched.
+func (p *questionPool) overlap(terms []queryTerm, weight map[string]float64) []overlapHit {
 	if p == nil {
 		return nil
 	}
@@ -102,36 +142,93 @@ func (p *questionPool) overlap(terms []queryTerm, weight map[string]float64) map
 	if total == 0 {
 		return nil
 	}
-	best := map[string]map[int32]float64{} // word -> question -> credit
+	bySource := map[string][]queryTerm{}
 	for _, t := range terms {
-		if t.pair || t.source == "" {
-			continue
-		}
-		for _, post := range p.lex.postings[t.term] {
-			m := best[t.source]
-			if m == nil {
-				m = map[int32]float64{}
-				best[t.source] = m
-			}
-			m[post.doc] = math.Max(m[post.doc], t.weight)
+		if !t.pair && t.source != "" {
+			bySource[t.source] = append(bySource[t.source], t)
 		}
 	}
-	out := map[int32]float64{}
-	for word, docs := range best {
-		for d, credit := range docs {
-			out[d] += weight[word] * math.Min(1, credit) / total
+	scores := make([]float64, len(p.texts))
+	best := make([]float64, len(p.texts)) // this word's credit per question
+	var touched, word []int32
+	for source, ts := range bySource {
+		word = word[:0]
+		for _, t := range ts {
+			for _, post := range p.lex.postings[t.term] {
+				if best[post.doc] == 0 {
+					word = append(word, post.doc)
+				}
+				best[post.doc] = math.Max(best[post.doc], t.weight)
+			}
 		}
+		for _, d := range word {
+			if scores[d] == 0 {
+				touched = append(touched, d)
+			}
+			scores[d] += weight[source] * math.Min(1, best[d]) / total
+			best[d] = 0
+		}
+	}
+	hits := make([]overlapHit, len(touched))
+	for i, d := range touched {
+		hits[i] = overlapHit{doc: d, share: scores[d]}
+	}
+	return hits
+}
+
+// topShares returns, per section (-1 for questions of none), the largest
+// n shares among hits, largest first.
+func (p *questionPool) topShares(hits []overlapHit, n int) map[int32][]float64 {
+	out := map[int32][]float64{}
+	for _, h := range hits {
+		s := p.section[h.doc]
+		top := out[s]
+		switch {
+		case len(top) < n:
+			top = append(top, h.share)
+		case h.share > top[len(top)-1]:
+			top[len(top)-1] = h.share
+		default:
+			continue
+		}
+		sort.Sort(sort.Reverse(sort.Float64Slice(top)))
+		out[s] = top
 	}
 	return out
 }
 
-// nearestDense visits the pool's questions nearest to v.
-func (p *questionPool) nearestDense(ctx context.Context, v []float32, k int, visit func(doc int32, sim float64)) error {
-	if p == nil || p.coll == nil {
+// nearest visits the n questions most similar to the unit vector v.
+func (p *questionPool) nearest(ctx context.Context, v []float32, n int, visit func(doc int32, sim float64)) error {
+	if p == nil || p.vecs == nil {
 		return nil
 	}
-	if err := nearest(ctx, p.coll, v, k, visit); err != nil {
-		return fmt.Errorf("questions: %w", err)
+	sims := make([]float64, len(p.vecs))
+	ids := make([]int32, len(p.vecs))
+	err := p.similarities(ctx, v, func(d int32, sim float64) {
+		sims[d], ids[d] = sim, d
+	})
+	if err != nil {
+		return err
+	}
+	for _, d := range topN(ids, sims, n) {
+		visit(d, sims[d])
+	}
+	return nil
+}
+
+// similarities visits every question of the pool with its cosine
+// similarity to the unit vector v. A pool holds hundreds or a few
+// thousand questions: a direct scan of sparse vectors costs less than a
+// vector store's setup for one query.
+func (p *questionPool) similarities(ctx context.Context, v []float32, visit func(doc int32, sim float64)) error {
+	if p == nil || p.vecs == nil {
+		return nil
+	}
+	for i, s := range p.vecs {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return fmt.Errorf("questions: %w", ctx.Err())
+		}
+		visit(int32(i), s.dot(v))
 	}
 	return nil
 }

@@ -200,14 +200,20 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 			})
 		}
 	}
-	plan.answerOverlap = ix.answers.overlap(plan.answerTerms, plan.weights)
-	plan.unansweredOverlap = ix.unanswered.overlap(plan.unansweredTerms, plan.weights)
-	for d, share := range plan.answerOverlap {
-		c := bySection(ix.answers.section[d])
-		c.qoverlap = math.Max(c.qoverlap, share)
+	answered := ix.answers.overlap(plan.answerTerms, plan.weights)
+	unanswered := ix.unanswered.overlap(plan.unansweredTerms, plan.weights)
+	for _, h := range answered {
+		c := bySection(ix.answers.section[h.doc])
+		c.qoverlap = math.Max(c.qoverlap, h.share)
 	}
-	for _, share := range plan.unansweredOverlap {
-		rank.Unanswered.Overlap = math.Max(rank.Unanswered.Overlap, share)
+	for _, h := range unanswered {
+		rank.Unanswered.Overlap = math.Max(rank.Unanswered.Overlap, h.share)
+	}
+	if ix.answers != nil {
+		plan.answeredTop = ix.answers.topShares(answered, voteNeighbours)
+	}
+	if ix.unanswered != nil {
+		plan.unansweredTop = ix.unanswered.topShares(unanswered, voteNeighbours)
 	}
 	if err := ctx.Err(); err != nil {
 		return rank, fmt.Errorf("search: %w", err)
@@ -268,14 +274,16 @@ func (ix *Index) searchDense(ctx context.Context, text string, k int, rank *Rank
 	if err != nil {
 		return err
 	}
-	err = ix.answers.nearestDense(ctx, v, k, func(d int32, sim float64) {
+	// Only the sections of the nearest questions become candidates, as
+	// only the nearest passages do.
+	err = ix.answers.nearest(ctx, v, depth(k, ix.answers.size()), func(d int32, sim float64) {
 		c := bySection(ix.answers.section[d])
 		c.qdense = math.Max(c.qdense, sim)
 	})
 	if err != nil {
 		return err
 	}
-	return ix.unanswered.nearestDense(ctx, v, 1, func(_ int32, sim float64) {
+	return ix.unanswered.similarities(ctx, v, func(_ int32, sim float64) {
 		rank.Unanswered.Dense = math.Max(rank.Unanswered.Dense, sim)
 	})
 }

@@ -42,9 +42,9 @@ type queryPlan struct {
 	// named marks the terms of words that are part of a named thing
 	// ("power automate", "a/b testing"): fully specific.
 	named map[string]bool
-	// answerOverlap and unansweredOverlap are each pool question's
-	// overlap with the asked one.
-	answerOverlap, unansweredOverlap map[int32]float64
+	// answeredTop and unansweredTop are, per section (-1 for none), the
+	// largest overlaps of the pools' questions with the asked one.
+	answeredTop, unansweredTop map[int32][]float64
 }
 
 // voteNeighbours is how many of the nearest questions vote.
@@ -54,33 +54,24 @@ const voteNeighbours = 5
 // nearest the asked one among the section's answered questions, the near
 // misses resembling it and the unanswered questions resembling no section.
 func (ix *Index) vote(plan queryPlan, section int32) float64 {
-	type near struct {
-		share    float64
-		answered bool
-	}
-	var ns []near
-	for d, share := range plan.answerOverlap {
-		if ix.answers.section[d] == section {
-			ns = append(ns, near{share, true})
-		}
-	}
-	for d, share := range plan.unansweredOverlap {
-		if s := ix.unanswered.section[d]; s == section || s < 0 {
-			ns = append(ns, near{share, false})
-		}
-	}
-	sort.Slice(ns, func(i, j int) bool { return ns[i].share > ns[j].share })
-	yes, all := 0.0, 0.0
-	for i := 0; i < len(ns) && i < voteNeighbours; i++ {
-		all += ns[i].share
-		if ns[i].answered {
-			yes += ns[i].share
+	yes := plan.answeredTop[section]
+	no := append(append([]float64(nil), plan.unansweredTop[section]...), plan.unansweredTop[-1]...)
+	sort.Sort(sort.Reverse(sort.Float64Slice(no)))
+	var inYes, all float64
+	for i, j, n := 0, 0, 0; n < voteNeighbours && (i < len(yes) || j < len(no)); n++ {
+		if j >= len(no) || (i < len(yes) && yes[i] >= no[j]) {
+			inYes += yes[i]
+			all += yes[i]
+			i++
+		} else {
+			all += no[j]
+			j++
 		}
 	}
 	if all == 0 {
 		return 0.5
 	}
-	return yes / all
+	return inYes / all
 }
 
 // minWordWeight is the least a content word weighs in overlap measures.
