@@ -91,7 +91,7 @@ var (
 	// strongDefer asks for more time by itself: no one asks for a grace
 	// period or says they won't be ready by the date in passing.
 	strongDefer = newConcept("strong defer",
-		w(`extensions?`, `postpon\w+`, `grace period`, `reprieve`, `waiver`, `exempt\w*`, `carve[- ]?out`, `hold(?:ing)? off`,
+		with(w(`extensions?`, `postpon\w+`, `grace period`, `reprieve`, `waiver`, `exempt\w*`, `carve[- ]?out`, `hold(?:ing)? off`,
 			`push(?:ed|ing)?(?: \w+){0,5} back`, `(?:later|new|different|another|extended)(?: \w+)? (?:date|deadline)`,
 			`(?:can'?t|cannot|won'?t|will not|not going to) (?:make|meet|hit) (?:it|the (?:\w+ ){0,2}(?:date|deadline|cut-?off))`, `(?:not|never) going to be (?:ready|done)`,
 			`schaffen (?:\w+ ){0,6}(?:nicht|niemals)`, `opschuiv\w*`, `vooruitschuiv\w*`, `verschuiv\w*`,
@@ -106,12 +106,12 @@ var (
 			`repouss\w+`, `d[ée]cal(?:er|é|e|ez)`,
 			`período de gracia`, `periodo de gracia`,
 			`prórroga`, `prorrogar`, `aplaz\w+`, `pospon\w+`, `extensión`, `ampliación del plazo`, `no (?:estaremos|llegamos|llegaremos) a tiempo`,
-			`proroga`, `prorogare`, `prorrogação`))
+			`proroga`, `prorogare`, `prorrogação`), ))
 
 	// timeAsk asks for time: an extension next to the removal ("a few more
 	// months before outbound goes away").
 	timeAsk = newConcept("time",
-		w(`extend(?:ed|ing)?`, `prolong\w*`, `delay\w*`, `defer\w*`, `push(?:ed|ing)?(?: \w+){0,3} out`, `put(?: \w+){0,2} on hold`, `pause\w*`,
+		with(w(`extend(?:ed|ing)?`, `prolong\w*`, `delay\w*`, `defer\w*`, `push(?:ed|ing)?(?: \w+){0,3} out`, `put(?: \w+){0,2} on hold`, `pause\w*`,
 			`(?:more|extra|additional|another|some|enough) (?:time|runway|months?|weeks?|quarters?|years?)`,
 			`(?:a )?(?:few|couple(?: of)?|two|three|four|six|\d+) (?:more|extra|additional) (?:days|weeks|months|quarters|years)`,
 			`longer`, `(?:until|till|through|thru) (?:then|after|the end|end|q[1-4]|next|(?:the )?(?:spring|summer|autumn|fall|winter)|january|february|march|april|may|june|july|august|september|october|november|december|\d{4})`,
@@ -122,18 +122,18 @@ var (
 			`langer`, `meer tijd`, `uitzondering\w*`, `nog (?:een paar|enkele|\d+) (?:maanden|weken)`, `nog even`,
 			`délai\w*`, `plus de temps`, `reporter`, `quelques (?:mois|semaines) de plus`, `(?:mois|semaines) suppl[ée]mentaires`, `n[ée]goci\w+`,
 			`más tiempo`, `mas tiempo`, `retras\w+`, `excepci[óo]n`, `unos (?:\d+ )?(?:meses|semanas) m[áa]s`, `\d+ (?:meses|semanas) m[áa]s`, `m[áa]s margen`, `negoci\w+`, `todav[íi]a no`,
-			`più tempo`, `mais tempo`))
+			`più tempo`, `mais tempo`), "more_time", "not_ready"))
 
 	// continuation asks to go on with outbound as it is ("keep it
 	// running", "please don't switch it off").
 	continuation = newConcept("continuation",
-		w(`(?:keep|keeps|kept|keeping)(?: \w+){0,3} (?:running|alive|on|going|active|available|enabled|live)`, `(?:keep|keeps|kept|keeping) (?:using|outbound|obm|it)`,
+		with(w(`(?:keep|keeps|kept|keeping)(?: \w+){0,3} (?:running|alive|on|going|active|available|enabled|live)`, `(?:keep|keeps|kept|keeping) (?:using|outbound|obm|it)`,
 			`leave(?: \w+){0,3} (?:on|running|alive|active|enabled)`, `continue (?:to use|using|running|with outbound)`,
 			`stay(?:s|ed|ing)? on (?:outbound|obm|it)`, `retain (?:access|outbound)`,
 			`(?:don'?t|do not|not|never) (?:remove|pull|switch|turn|shut|disable|kill|cut|take|sunset|retire)\w*`,
 			`weiter (?:nutzen|verwenden|laufen)`, `laufen lassen`, `behalten`, `blijven gebruiken`, `laten (?:draaien|lopen)`, `aan laten`, `behouden`,
 			`continuer à utiliser`, `garder`, `conserver`, `laisser (?:tourner|actif)`, `dejar (?:funcionando|activo)`,
-			`seguir (?:usando|utilizando)`, `mantener`, `no (?:nos )?(?:lo |la )?(?:quiten|quites|eliminen|retiren|apaguen)`, `laissez(?:-nous)?`, `nous laisser`))
+			`seguir (?:usando|utilizando)`, `mantener`, `no (?:nos )?(?:lo |la )?(?:quiten|quites|eliminen|retiren|apaguen)`, `laissez(?:-nous)?`, `nous laisser`), "keep_running"))
 
 	// removalTarget is the removal itself, its date, or outbound as the
 	// thing that goes away.
@@ -165,7 +165,7 @@ var (
 
 	// problem is something not working as it should.
 	problem = newConcept("problem",
-		w(`errors?`, `fail\w*`, `broken`, `breaks?`, `breaking`, `bugs?`, `crash\w*`, `stuck`, `blocked`, `blocking`, `hangs?`, `hanging`,
+		with(w(`errors?`, `fail\w*`, `broken`, `breaks?`, `breaking`, `bugs?`, `crash\w*`, `stuck`, `blocked`, `blocking`, `hangs?`, `hanging`,
 			`bounc\w+`, `blank`, `disappear\w*`, `vanish\w*`, `missing`, `lost`, `lose`, `losing`,
 			`not (?:working|sending|loading|saving|publishing|syncing|refreshing|updating|triggering|delivering|rendering|showing|arriving|received|delivered|going out|coming in|being sent|firing)`,
 			`(?:isn'?t|aren'?t|wasn'?t|weren'?t|is not|are not) (?:\w+ ){0,2}go(?:ing)? out`,
@@ -182,7 +182,7 @@ var (
 			`erreur\w*`, `ne fonctionne (?:plus|pas)`, `ne marche (?:plus|pas)`, `bloqu[ée]\w*`, `panne`, `(?:n'|ne )\w+ plus`, `se d[ée]barrasser`,
 			`(?:capture|captent|marche|fonctionne|envoie|part|partent|remonte|remontent|synchronise|s'affiche|enregistre|sauvegarde)\w* plus`, `reste bloqu\w*`, `rien ne (?:part|sort|marche)`,
 			`regarder`, `jeter un (?:oeil|œil)`, `v[ée]rifier`,
-			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`, `ya no`, `deshacer(?:nos|me) de`, `se queda\w*`, `no (?:le |les )?(?:sale|salen|llega|llegan|env[íi]a|guarda|funciona)`, `nada sale`, `no sale nada`, `revisar\w*`, `echar un vistazo`))
+			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`, `ya no`, `deshacer(?:nos|me) de`, `se queda\w*`, `no (?:le |les )?(?:sale|salen|llega|llegan|env[íi]a|guarda|funciona)`, `nada sale`, `no sale nada`, `revisar\w*`, `echar un vistazo`), "something_broken", "please_fix"))
 
 	// doing is setting up, building or changing something.
 	doing = newConcept("do",
@@ -199,13 +199,13 @@ var (
 	// reenable asks for outbound (or its parts) to be switched back on or
 	// added.
 	reenable = newConcept("reenable",
-		w(`re-?enabl\w*`, `re-?activat\w*`, `reinstat\w*`, `restor\w*`, `reinstall\w*`, `bring(?: \w+){0,4} back`,
+		with(w(`re-?enabl\w*`, `re-?activat\w*`, `reinstat\w*`, `restor\w*`, `reinstall\w*`, `bring(?: \w+){0,4} back`,
 			`(?:need|want|get|have|put|flip|switch|turn)(?: \w+){0,3} back`, `turn(?: \w+){0,3} (?:back )?on`, `switch(?: \w+){0,3} (?:back )?on`,
 			`enabl\w*`, `activat\w*`, `unhid\w*`, `un-hid\w*`, `add(?: \w+){0,3} outbound`, `(?:get|give|grant)(?: \w+){0,2} access`, `provision\w*`, `install(?: \w+){0,2} outbound`,
 			`aktivier\w*`, `wiederherstell\w*`, `freischalt\w*`, `(?:wieder )?einblend\w*`, `zichtbaar maken`, `weer tonen`, `mostrar de nuevo`, `volver a mostrar`, `schalt\w*(?: \w+){0,5} frei`, `wieder (?:einschalten|aktivieren|herstellen)`, `einschalt\w*`, `anschalt\w*`, `zurück(?:holen|bekommen|haben)`,
 			`activer\w*`, `inschakel\w*`, `aan ?zetten`, `aanzet\w*`, `terugzett\w*`, `terug(?:krijgen|halen|zetten)`, `(?:zet|zetten) (?:\w+ ){0,4}aan`,
 			`r[ée]activ\w*`, `r[ée]tablir`, `activer`, `l'activer`, `r[ée]affich\w*`, `remettre`,
-			`reactiv\w*`, `activar`, `activ(?:as|ado|ada|an|en|a|e)`, `habilit\w*`, `restaurar`, `volver a (?:activar|poner|tener)`))
+			`reactiv\w*`, `activar`, `activ(?:as|ado|ada|an|en|a|e)`, `habilit\w*`, `restaurar`, `volver a (?:activar|poner|tener)`), "turn_back_on"))
 
 	// social is social posting and LinkedIn: removed with outbound.
 	social = newConcept("social",
@@ -219,10 +219,10 @@ var (
 
 	// info asks how things are or will be, not for something to be done.
 	info = newConcept("info",
-		w(`what (?:happens|will happen|happened|does it mean|changes)`, `will(?: \w+){1,4} (?:still|keep|continue|stop|be|work|stay|remain|last)\w*`, `(?:does|do|is|are|can) (?:\w+ ){0,4}still`,
+		with(w(`what (?:happens|will happen|happened|does it mean|changes)`, `will(?: \w+){1,4} (?:still|keep|continue|stop|be|work|stay|remain|last)\w*`, `(?:does|do|is|are|can) (?:\w+ ){0,4}still`,
 			`(?:is )?(?:this|that|it) (?:is )?(?:normal|expected|by design|intended|correct|true|right)`, `is it just`, `does it (?:actually )?(?:stop|block|prevent)`, `(?:do|does|will|would) (?:\w+ ){0,2}(?:lose|lost|get deleted)`,
 			`does (?:the |this |that )?\w+ mean`, `(?:do|does|will) (?:\w+ ){0,4}(?:vanish|disappear|go away|get (?:deleted|lost))`, `by design`, `expected behaviou?r`,
-			`why (?:is|was|did|are|were|aren'?t|isn'?t|has|have)`, `what (?:should|do) (?:we|i) (?:use|do) instead`, `instead of`, `recommend\w*`, `alternative\w*`))
+			`why (?:is|was|did|are|were|aren'?t|isn'?t|has|have)`, `what (?:should|do) (?:we|i) (?:use|do) instead`, `instead of`, `recommend\w*`, `alternative\w*`), "just_information"))
 
 	// reasons asks why, or what to use instead: about the product's
 	// choices, not for help with them.
@@ -231,7 +231,7 @@ var (
 
 	// human asks for a person.
 	human = newConcept("human",
-		w(`(?:talk|speak|chat|connect|get in touch|be in touch)(?: me| us)? (?:to|with) (?:a |an |some |your |the )?(?:human|person|people|someone|somebody|agent|rep|representative|engineer|expert|consultant|support|team|colleague|manager)`,
+		with(w(`(?:talk|speak|chat|connect|get in touch|be in touch)(?: me| us)? (?:to|with) (?:a |an |some |your |the )?(?:human|person|people|someone|somebody|agent|rep|representative|engineer|expert|consultant|support|team|colleague|manager)`,
 			`(?:real|actual|live) (?:person|human|agent|people)`, `human (?:please|agent|being|help)`, `(?:get|want|need|have)(?: \w+){0,2} (?:a |an )?(?:human|person|agent)`,
 			`ask a human`, `escalat\w*`, `(?:open|raise|log|file|create|submit)(?: \w+){0,2} (?:ticket|case|incident)`,
 			`(?:call|phone|ring) (?:me|us) back`, `call ?back`, `(?:get|jump|hop) on a call`, `a call with`, `call (?:me|us)`,
@@ -242,7 +242,7 @@ var (
 			`(?:mit )?jemande?m? (?:sprechen|reden)`, `echte[rn]? (?:person|mensch|mitarbeiter)`,
 			`une vraie personne`, `un vrai humain`, `una persona real`,
 			`parler (?:à|a|avec) (?:quelqu'un|un humain|une personne|un conseiller|une vraie personne)`, `ouvrir (?:un )?ticket`, `cr[ée]er (?:un )?ticket`,
-			`hablar con (?:alguien|una persona|un humano|un agente)`, `abrir (?:un )?ticket`, `ticket (?:öffnen|aufmachen|aanmaken|openen)`))
+			`hablar con (?:alguien|una persona|un humano|un agente)`, `abrir (?:un )?ticket`, `ticket (?:öffnen|aufmachen|aanmaken|openen)`), "talk_to_person"))
 
 	// strongRequest asks for something to be done for us, beyond a plain
 	// "can we …?".
