@@ -12,7 +12,9 @@ import (
 
 var monday = time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)
 
-func at(day int, hour int) time.Time { return monday.Add(time.Duration(day)*24*time.Hour + time.Duration(hour)*time.Hour) }
+func at(day int, hour int) time.Time {
+	return monday.Add(time.Duration(day)*24*time.Hour + time.Duration(hour)*time.Hour)
+}
 
 func cites(anchors ...string) []bot.Citation {
 	var out []bot.Citation
