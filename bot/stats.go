@@ -9,6 +9,9 @@ import (
 // request for a person still counts against it.
 const DefaultDeflectionWindow = 24 * time.Hour
 
+// MaxReportPeriod bounds the period of statistics and exports.
+const MaxReportPeriod = 366 * 24 * time.Hour
+
 // Period is the half-open interval [From, To).
 type Period struct {
 	From, To time.Time

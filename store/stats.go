@@ -10,9 +10,6 @@ import (
 	"github.com/faqbot/faqbot/bot"
 )
 
-// MaxPeriod bounds the period of statistics and exports.
-const MaxPeriod = 366 * 24 * time.Hour
-
 // topSections is how many sections Stats lists.
 const topSections = 10
 
@@ -42,8 +39,8 @@ func checkPeriod(p bot.Period) error {
 	switch {
 	case !p.To.After(p.From):
 		return errors.New("the period ends before it starts")
-	case p.To.Sub(p.From) > MaxPeriod:
-		return fmt.Errorf("the period is longer than %d days", int(MaxPeriod/(24*time.Hour)))
+	case p.To.Sub(p.From) > bot.MaxReportPeriod:
+		return fmt.Errorf("the period is longer than %d days", int(bot.MaxReportPeriod/(24*time.Hour)))
 	}
 	return nil
 }

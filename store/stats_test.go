@@ -139,7 +139,7 @@ func TestStatsOfAnEmptyPeriodAndBadPeriods(t *testing.T) {
 		for _, p := range []bot.Period{
 			{From: monday, To: monday},
 			{From: monday, To: monday.Add(-time.Hour)},
-			{From: monday, To: monday.Add(MaxPeriod + time.Hour)},
+			{From: monday, To: monday.Add(bot.MaxReportPeriod + time.Hour)},
 		} {
 			if _, err := s.Stats(context.Background(), p); err == nil {
 				t.Errorf("period %v accepted", p)
