@@ -147,9 +147,10 @@ func (a *App) answerMessage(ctx context.Context, m message) {
 func (a *App) answerInThread(ctx context.Context, m message, thread string) error {
 	me := a.self(ctx)
 	q := bot.Question{
-		Text:      plainText(stripMention(m.Text, me.UserID)),
-		Asker:     bot.User{ID: m.User},
-		Transport: "slack",
+		Text:         plainText(stripMention(m.Text, me.UserID)),
+		Asker:        bot.User{ID: m.User},
+		Transport:    transport,
+		Conversation: conversation(m.Channel, thread),
 	}
 	if thread != m.TS {
 		q.History = a.history(ctx, m, me)
@@ -167,7 +168,11 @@ func (a *App) answerInThread(ctx context.Context, m message, thread string) erro
 		link := a.permalink(ctx, m.Channel, m.TS)
 		note = a.handOff(ctx, bot.Escalation{Question: q, Answer: ans, Reason: ans.EscalationReason, Link: link}, "")
 	}
-	r := answerReply(ans, note, answerRef{QuestionTS: m.TS, Asker: m.User, Question: q.Text, Version: ans.CorpusVersion})
+	ref := answerRef{ID: ans.ID, QuestionTS: m.TS, Asker: m.User, Question: q.Text, Version: ans.CorpusVersion}
+	if thread != m.TS {
+		ref.ThreadTS = thread
+	}
+	r := answerReply(ans, note, ref)
 	if _, err := a.post(ctx, m.Channel, append(r.options(), threadOption(thread))...); err != nil {
 		return fmt.Errorf("post answer: %w", err)
 	}

@@ -25,9 +25,10 @@ import (
 //   - runs long-lived intake with s.bg.Go, stopping when ctx ends (ctx is
 //     cancelled when shutdown starts): Socket Mode when SLACK_APP_TOKEN is
 //     set, e.g. s.bg.Go(func(context.Context) { err := app.Run(ctx) ... });
+//   - keeps its records (feedback, escalations, delivery claims) in
+//     s.store, through bot's interfaces;
 //   - registers what must finish last with s.onShutdown, e.g. the Slack
-//     App's Close, which waits for answers still being posted and flushes
-//     its records.
+//     App's Close, which waits for answers still being posted.
 func (s *server) mountAdapters(ctx context.Context, mux *http.ServeMux) error {
 	if err := s.mountSlack(ctx, mux); err != nil {
 		return err
@@ -51,7 +52,8 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 		EscalationChannel: cfg.SlackEscalationChannel,
 		AdminUsers:        cfg.SlackAdminUsers,
 		Contact:           cfg.Contact,
-		DataDir:           cfg.DataDir,
+		Records:           s.store,
+		Claims:            s.store,
 		Asker:             s.asker,
 		Refresher:         s.app.refresh,
 		Logger:            s.log,
@@ -93,7 +95,10 @@ func (s *server) mountTeams(mux *http.ServeMux) error {
 		if err != nil {
 			return bad("TEAMS_ESCALATION_WEBHOOK_URL", "%v", err)
 		}
-		esc = meteredEscalator{next: e, destination: "teams", m: s.app.metrics}
+		esc = bot.RecordedEscalator{
+			Next:  meteredEscalator{next: e, destination: "teams", m: s.app.metrics},
+			Store: s.store, Destination: "teams", Logger: s.log,
+		}
 	}
 	h, err := teams.NewHandler(cfg.TeamsWebhookSecret, s.asker, teams.Options{
 		Escalator: esc, Contact: cfg.Contact, Logger: s.log,
