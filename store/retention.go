@@ -97,7 +97,8 @@ func (s *Store) RunPruner(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Forgotten counts what Forget deleted.
+// Forgotten counts what Forget deleted. Feedback counts the person's
+// clicks and the clicks on their answers.
 type Forgotten struct {
 	Exchanges, Feedback, Escalations int
 }
@@ -119,8 +120,9 @@ func (s *Store) Forget(ctx context.Context, id string) (Forgotten, error) {
 		}{
 			{&f.Escalations, `DELETE FROM escalations WHERE asker IN ($1, $2) OR by_user IN ($1, $2)
 				OR exchange_id IN (SELECT id FROM exchanges WHERE asker IN ($1, $2))`},
+			{&f.Feedback, `DELETE FROM feedback WHERE user_id IN ($1, $2) OR asker IN ($1, $2)
+				OR exchange_id IN (SELECT id FROM exchanges WHERE asker IN ($1, $2))`},
 			{&f.Exchanges, `DELETE FROM exchanges WHERE asker IN ($1, $2)`},
-			{&f.Feedback, `DELETE FROM feedback WHERE user_id IN ($1, $2) OR asker IN ($1, $2)`},
 		} {
 			res, err := tx.ExecContext(ctx, st.query, forms...)
 			if err != nil {

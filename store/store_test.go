@@ -157,7 +157,7 @@ func TestForgetDeletesOnePersonWhateverThePolicyWas(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.Exchanges != 2 || f.Escalations != 2 || f.Feedback != 2 {
+		if f.Exchanges != 2 || f.Escalations != 2 || f.Feedback != 4 {
 			t.Errorf("forgot %+v", f)
 		}
 		for _, q := range []string{
