@@ -196,7 +196,8 @@ var (
 )
 
 // EscalationRecorder keeps the hand-offs transports make. Each call
-// returns once its change is durable.
+// returns once its change is committed; an escalation a person asked for
+// (one with a Key) is also on disk when OpenEscalation returns.
 type EscalationRecorder interface {
 	// OpenEscalation records e as open, unless one with the same non-empty
 	// Key exists: then it returns that one and false.

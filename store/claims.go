@@ -17,13 +17,8 @@ func (s *Store) Claim(ctx context.Context, key string) (bool, error) {
 		return true, nil // nothing tells deliveries apart
 	}
 	now := s.now()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO claims (claim_key, at) VALUES ($1, $2)
-		ON CONFLICT (claim_key) DO UPDATE SET at = excluded.at WHERE claims.at <= $3`,
+	n, err := s.exec(ctx, committed, claimSQL,
 		claimKey(key), millis(now), millis(now.Add(-s.opts.ClaimTTL)))
-	if err != nil {
-		return false, fmt.Errorf("claim: %w", err)
-	}
-	n, err := res.RowsAffected()
 	if err != nil {
 		return false, fmt.Errorf("claim: %w", err)
 	}
@@ -32,7 +27,7 @@ func (s *Store) Claim(ctx context.Context, key string) (bool, error) {
 
 // Release frees key. It implements bot.Claims.
 func (s *Store) Release(ctx context.Context, key string) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM claims WHERE claim_key = $1`, claimKey(key)); err != nil {
+	if _, err := s.exec(ctx, committed, `DELETE FROM claims WHERE claim_key = $1`, claimKey(key)); err != nil {
 		return fmt.Errorf("release claim: %w", err)
 	}
 	return nil

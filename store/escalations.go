@@ -41,10 +41,21 @@ func scanEscalation(row interface{ Scan(...any) error }) (bot.EscalationRecord, 
 }
 
 // OpenEscalation records e as open, once per non-empty key: when the key
-// is taken it returns the escalation that took it and false. It
-// implements bot.EscalationRecorder.
+// is taken it returns the escalation that took it and false. One with a
+// key is a person's request, acknowledged to them: it is synced to disk.
+// It implements bot.EscalationRecorder.
 func (s *Store) OpenEscalation(ctx context.Context, e bot.EscalationRecord) (bot.EscalationRecord, bool, error) {
-	rec, created, err := s.openEscalation(ctx, s.w, e)
+	var rec bot.EscalationRecord
+	var created bool
+	d := committed
+	if e.Key != "" {
+		d = synced
+	}
+	err := s.write(ctx, d, func(tx *sql.Tx) error {
+		var err error
+		rec, created, err = s.openEscalation(ctx, tx, e)
+		return err
+	})
 	if err != nil {
 		return rec, false, fmt.Errorf("open escalation: %w", err)
 	}
@@ -110,12 +121,12 @@ func (s *Store) EscalationDelivered(ctx context.Context, id, destination string,
 	case deliveryErr != nil:
 		delivery, detail = bot.DeliveryFailed, deliveryErr.Error()
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE escalations SET destination = $2, delivery = $3, delivery_error = $4 WHERE id = $1`,
+	n, err := s.exec(ctx, committed, `UPDATE escalations SET destination = $2, delivery = $3, delivery_error = $4 WHERE id = $1`,
 		id, cut(destination, maxRef), string(delivery), cut(detail, maxError))
 	if err != nil {
 		return fmt.Errorf("record escalation delivery: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if n == 0 {
 		return fmt.Errorf("record escalation delivery: %s: %w", id, bot.ErrNotFound)
 	}
 	return nil
@@ -181,17 +192,13 @@ func (s *Store) Escalations(ctx context.Context, q bot.EscalationQuery) ([]bot.E
 // bot.ErrAlreadyResolved and the winner's record. It implements
 // bot.EscalationDesk.
 func (s *Store) ResolveEscalation(ctx context.Context, id, by, answer string) (bot.EscalationRecord, error) {
-	res, err := s.w.ExecContext(ctx, `UPDATE escalations SET state = $2, resolved_at = $3, resolved_by = $4, human_answer = $5
+	n, err := s.exec(ctx, synced, `UPDATE escalations SET state = $2, resolved_at = $3, resolved_by = $4, human_answer = $5
 		WHERE id = $1 AND state = $6`,
 		id, string(bot.EscalationResolved), millis(s.now()), cut(by, maxRef), cut(answer, maxAnswer), string(bot.EscalationOpen))
 	if err != nil {
 		return bot.EscalationRecord{}, fmt.Errorf("resolve escalation: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return bot.EscalationRecord{}, fmt.Errorf("resolve escalation: %w", err)
-	}
-	rec, err := scanEscalation(s.w.QueryRowContext(ctx, `SELECT `+escalationColumns+` FROM escalations WHERE id = $1`, id))
+	rec, err := scanEscalation(s.r.QueryRowContext(ctx, `SELECT `+escalationColumns+` FROM escalations WHERE id = $1`, id))
 	switch {
 	case errors.Is(err, bot.ErrNotFound):
 		return rec, fmt.Errorf("resolve escalation %s: %w", id, bot.ErrNotFound)

@@ -24,17 +24,15 @@ func (s *Store) Record(ctx context.Context, e bot.Exchange) (string, error) {
 	for _, c := range cites {
 		anchors = append(anchors, cut(c.Anchor, maxRef))
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO exchanges
-			(id, at, transport, conversation, asker, question, answer, answered, escalate, reason, anchors, mode, corpus_version, latency_us)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+	err := s.write(ctx, committed, func(tx *sql.Tx) error {
+		if _, err := s.txExec(ctx, tx, insertExchangeSQL,
 			id, millis(e.Time), cut(e.Transport, maxRef), cut(e.Conversation, maxRef), s.Asker(e.Asker),
 			cut(e.Question, maxQuestion), cut(e.Answer, maxAnswer), e.Answered, e.Escalate, cut(string(e.Reason), maxRef),
 			strings.Join(anchors, " "), cut(string(e.Mode), maxRef), cut(e.CorpusVersion, maxRef), e.Latency.Microseconds()); err != nil {
 			return err
 		}
 		for i, c := range cites {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO citations (exchange_id, rank, anchor, title, document) VALUES ($1, $2, $3, $4, $5)`,
+			if _, err := s.txExec(ctx, tx, insertCitationSQL,
 				id, i+1, anchors[i], cut(c.Title, maxRef), cut(c.Document, maxRef)); err != nil {
 				return err
 			}

@@ -2,16 +2,18 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/faqbot/faqbot/bot"
 )
 
-// RecordFeedback keeps a click; it returns once the click is committed.
+// RecordFeedback keeps a click; it returns once the click is on disk.
 // It implements bot.FeedbackRecorder. Feedback on an exchange the store no
 // longer has (pruned, forgotten) is kept without the link.
 func (s *Store) RecordFeedback(ctx context.Context, f bot.Feedback) error {
-	if err := s.insertFeedback(ctx, s.w, f); err != nil {
+	err := s.write(ctx, synced, func(tx *sql.Tx) error { return s.insertFeedback(ctx, tx, f) })
+	if err != nil {
 		return fmt.Errorf("record feedback: %w", err)
 	}
 	return nil

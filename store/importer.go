@@ -20,7 +20,7 @@ type Legacy struct {
 // whose key is taken are skipped.
 func (s *Store) Import(ctx context.Context, name string, l Legacy) (bool, error) {
 	imported := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, synced, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
 			"import:"+name, s.now().Format("2006-01-02T15:04:05Z"))
 		if err != nil {

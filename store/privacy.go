@@ -45,7 +45,7 @@ const saltName = "asker_salt"
 func (s *Store) loadSalt(ctx context.Context) ([]byte, error) {
 	var fresh [32]byte
 	_, _ = rand.Read(fresh[:])
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+	if _, err := s.exec(ctx, synced, `INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
 		saltName, hex.EncodeToString(fresh[:])); err != nil {
 		return nil, fmt.Errorf("asker salt: %w", err)
 	}

@@ -24,21 +24,20 @@ func (s *Store) Prune(ctx context.Context) (Pruned, error) {
 	cutoff := millis(now.Add(-s.opts.Retention))
 	var p Pruned
 	steps := []struct {
-		n           *int
-		table, key  string
-		olderThan   int64
-		description string
+		n          *int
+		table, key string
+		olderThan  int64
 	}{
-		{&p.Exchanges, "exchanges", "id", cutoff, "exchanges"},
-		{&p.Feedback, "feedback", "id", cutoff, "feedback"},
-		{&p.Escalations, "escalations", "id", cutoff, "escalations"},
-		{&p.Claims, "claims", "claim_key", millis(now.Add(-s.opts.ClaimTTL)), "claims"},
+		{&p.Exchanges, "exchanges", "id", cutoff},
+		{&p.Feedback, "feedback", "id", cutoff},
+		{&p.Escalations, "escalations", "id", cutoff},
+		{&p.Claims, "claims", "claim_key", millis(now.Add(-s.opts.ClaimTTL))},
 	}
 	for _, st := range steps {
 		n, err := s.deleteOlder(ctx, st.table, st.key, st.olderThan)
 		*st.n = n
 		if err != nil {
-			return p, fmt.Errorf("prune %s: %w", st.description, err)
+			return p, fmt.Errorf("prune %s: %w", st.table, err)
 		}
 	}
 	return p, nil
@@ -49,12 +48,8 @@ func (s *Store) Prune(ctx context.Context) (Pruned, error) {
 func (s *Store) deleteOlder(ctx context.Context, table, key string, olderThan int64) (int, error) {
 	total := 0
 	for {
-		res, err := s.w.ExecContext(ctx, `DELETE FROM `+table+` WHERE `+key+` IN
+		n, err := s.exec(ctx, committed, `DELETE FROM `+table+` WHERE `+key+` IN
 			(SELECT `+key+` FROM `+table+` WHERE at < $1 ORDER BY at LIMIT $2)`, olderThan, pruneBatch)
-		if err != nil {
-			return total, err
-		}
-		n, err := res.RowsAffected()
 		if err != nil {
 			return total, err
 		}
@@ -113,7 +108,7 @@ func (s *Store) Forget(ctx context.Context, id string) (Forgotten, error) {
 		return f, fmt.Errorf("forget: empty asker ID")
 	}
 	forms := s.forms(id)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, synced, func(tx *sql.Tx) error {
 		for _, st := range []struct {
 			n     *int
 			query string

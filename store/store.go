@@ -49,6 +49,9 @@ type Store struct {
 	opts    Options
 	salt    []byte
 	log     *slog.Logger
+	// stmts are the hot statements prepared on the writer (SQLite).
+	stmts      map[string]*sql.Stmt
+	sqliteSync sqliteSync
 }
 
 // Backends.
@@ -101,6 +104,10 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
 	if s.salt, err = s.loadSalt(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store: %w", err)
@@ -113,7 +120,11 @@ func (s *Store) Backend() string { return s.backend }
 
 // Close closes the database.
 func (s *Store) Close() error {
-	err := s.w.Close()
+	var err error
+	for _, st := range s.stmts {
+		err = errors.Join(err, st.Close())
+	}
+	err = errors.Join(err, s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}

@@ -63,12 +63,29 @@ func TestSQLiteFileIsPrivateAndInWALMode(t *testing.T) {
 		}
 	}
 	var mode string
-	var sync int
 	if err := s.w.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode %q, %v", mode, err)
 	}
-	if err := s.w.QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil || sync != 2 {
-		t.Errorf("synchronous %d (want 2, FULL), %v", sync, err)
+	// Feedback is synced to disk at commit (FULL); answers are committed
+	// without a sync of their own (NORMAL).
+	synchronous := func() int {
+		var n int
+		if err := s.w.QueryRow(`PRAGMA synchronous`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if err := s.RecordFeedback(context.Background(), bot.Feedback{Kind: bot.FeedbackHelpful}); err != nil {
+		t.Fatal(err)
+	}
+	if n := synchronous(); n != 2 {
+		t.Errorf("feedback written with synchronous=%d, want 2 (FULL)", n)
+	}
+	if _, err := s.Record(context.Background(), bot.Exchange{Transport: "api", Question: "q"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := synchronous(); n != 1 {
+		t.Errorf("an answer written with synchronous=%d, want 1 (NORMAL)", n)
 	}
 }
 
