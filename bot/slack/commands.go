@@ -28,7 +28,7 @@ func ephemeral(text string) commandReply {
 // may take longer than Slack's 3 s goes on in the background and answers
 // through the response URL.
 func (a *App) command(cmd slack.SlashCommand) commandReply {
-	if cmd.TriggerID != "" && !a.claim("slack:command:"+cmd.TriggerID) {
+	if cmd.TriggerID != "" && !a.claim(a.base, "slack:command:"+cmd.TriggerID) {
 		return commandReply{}
 	}
 	switch cmd.Command {
