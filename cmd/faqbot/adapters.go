@@ -53,11 +53,16 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 		AdminUsers:        cfg.SlackAdminUsers,
 		Contact:           cfg.Contact,
 		Records:           s.store,
-		Claims:            s.store,
-		Asker:             s.asker,
-		Refresher:         s.app.refresh,
-		Logger:            s.log,
-		OnAPIError:        func(method string, _ error) { m.PlatformAPIError("slack", method) },
+		// Claims live in the store, so that restarts and replicas agree;
+		// while it fails they are kept in memory rather than silencing
+		// Slack.
+		Claims: bot.FallbackClaims{Primary: s.store, Fallback: bot.NewMemoryClaims(0, 0, nil), OnError: func(err error) {
+			s.log.Error("delivery claims fall back to memory: the store failed", "err", err)
+		}},
+		Asker:      s.asker,
+		Refresher:  s.app.refresh,
+		Logger:     s.log,
+		OnAPIError: func(method string, _ error) { m.PlatformAPIError("slack", method) },
 		OnEscalation: func(r bot.Reason, err error) {
 			if !errors.Is(err, slackbot.ErrNoEscalationChannel) {
 				m.Escalation("slack", string(r), err)
