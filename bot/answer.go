@@ -41,6 +41,11 @@ type Question struct {
 	// Transport names where the question came from ("cli", "api", "slack",
 	// "teams"), for metrics and logs.
 	Transport string
+	// Conversation says where on the transport it was asked, in the
+	// platform's terms, so that a person can find it and a reply can reach
+	// it: Slack "CHANNEL/THREAD_TS" (or the channel for a slash command),
+	// Teams the conversation ID; empty for the API.
+	Conversation string
 }
 
 // User identifies an asker on their platform.
@@ -108,6 +113,10 @@ type Citation struct {
 // Answer is the bot's reply; its JSON form is the public contract of
 // `faqbot ask --json` and POST /api/ask.
 type Answer struct {
+	// ID names the recorded exchange, so that feedback and "ask a human"
+	// can point at it; empty (and left out of JSON) when nothing was
+	// recorded, as on the command line. An addition to the contract.
+	ID       string `json:"id,omitempty"`
 	Question string `json:"question"`
 	// Text carries citation markers: [n] refers to Citations[n-1].
 	Text             string     `json:"answer"`

@@ -113,3 +113,38 @@ func (s *MemoryClaims) Len() int {
 	defer s.mu.Unlock()
 	return len(s.at)
 }
+
+// FallbackClaims are Primary's claims (a shared store) that degrade to
+// Fallback's (in memory) while Primary fails, so that an outage of the
+// store does not silence the bot: deliveries are then told apart within
+// this process only. Keys Primary grants are kept in Fallback too, so a
+// redelivery during a later outage is still recognised.
+type FallbackClaims struct {
+	Primary, Fallback Claims
+	// OnError, when set, is told of each failure of Primary.
+	OnError func(err error)
+}
+
+// Claim implements Claims.
+func (c FallbackClaims) Claim(ctx context.Context, key string) (bool, error) {
+	ok, err := c.Primary.Claim(ctx, key)
+	if err != nil {
+		if c.OnError != nil {
+			c.OnError(err)
+		}
+		return c.Fallback.Claim(ctx, key)
+	}
+	if ok {
+		_, _ = c.Fallback.Claim(ctx, key)
+	}
+	return ok, nil
+}
+
+// Release implements Claims.
+func (c FallbackClaims) Release(ctx context.Context, key string) error {
+	err := c.Primary.Release(ctx, key)
+	if ferr := c.Fallback.Release(ctx, key); err == nil {
+		err = ferr
+	}
+	return err
+}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -41,5 +42,45 @@ func TestMemoryClaimsExpireAndStayBounded(t *testing.T) {
 		if !claim("") {
 			t.Error("empty keys must always be free")
 		}
+	}
+}
+
+// flakyClaims fail while down is set, else behave as MemoryClaims.
+type flakyClaims struct {
+	*MemoryClaims
+	down bool
+}
+
+func (f *flakyClaims) Claim(ctx context.Context, key string) (bool, error) {
+	if f.down {
+		return false, errors.New("database is unreachable")
+	}
+	return f.MemoryClaims.Claim(ctx, key)
+}
+
+func TestFallbackClaimsDegradeInsteadOfSilencing(t *testing.T) {
+	ctx := context.Background()
+	primary := &flakyClaims{MemoryClaims: NewMemoryClaims(0, 0, nil)}
+	var failures int
+	c := FallbackClaims{Primary: primary, Fallback: NewMemoryClaims(0, 0, nil), OnError: func(error) { failures++ }}
+	claim := func(k string) bool {
+		ok, err := c.Claim(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !claim("ev1") || claim("ev1") {
+		t.Fatal("ev1 claimed twice or never while the store works")
+	}
+	primary.down = true
+	if claim("ev1") {
+		t.Error("a key the store granted was granted again during its outage")
+	}
+	if !claim("ev2") || claim("ev2") {
+		t.Error("during an outage, keys are not told apart in memory")
+	}
+	if failures != 3 {
+		t.Errorf("OnError told of %d failures, want 3", failures)
 	}
 }

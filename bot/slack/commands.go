@@ -28,7 +28,7 @@ func ephemeral(text string) commandReply {
 // may take longer than Slack's 3 s goes on in the background and answers
 // through the response URL.
 func (a *App) command(cmd slack.SlashCommand) commandReply {
-	if cmd.TriggerID != "" && !a.claim("slack:command:"+cmd.TriggerID) {
+	if cmd.TriggerID != "" && !a.claim(a.base, "slack:command:"+cmd.TriggerID) {
 		return commandReply{}
 	}
 	switch cmd.Command {
@@ -57,7 +57,7 @@ func (a *App) faqCommand(cmd slack.SlashCommand) commandReply {
 }
 
 func (a *App) answerCommand(ctx context.Context, cmd slack.SlashCommand, text string) {
-	q := bot.Question{Text: text, Asker: bot.User{ID: cmd.UserID, Name: cmd.UserName}, Transport: "slack"}
+	q := bot.Question{Text: text, Asker: bot.User{ID: cmd.UserID, Name: cmd.UserName}, Transport: transport, Conversation: cmd.ChannelID}
 	ans, err := a.opts.Asker.Ask(ctx, q)
 	if err != nil {
 		a.log.Error("cannot answer /faq", "channel", cmd.ChannelID, "user", cmd.UserID, "err", err)
@@ -76,7 +76,7 @@ func (a *App) answerCommand(ctx context.Context, cmd slack.SlashCommand, text st
 		}
 		note = a.handOff(ctx, bot.Escalation{Question: q, Answer: ans, Reason: ans.EscalationReason}, where)
 	}
-	r := answerReply(ans, note, answerRef{Asker: cmd.UserID, Question: text, Version: ans.CorpusVersion})
+	r := answerReply(ans, note, answerRef{ID: ans.ID, Asker: cmd.UserID, Question: text, Version: ans.CorpusVersion})
 	asked := contextBlock(fmt.Sprintf("<@%s> asked: %s", cmd.UserID, escape(truncate(text, 2000))))
 	r.blocks = append([]slack.Block{asked}, r.blocks...)
 	if err := a.respond(ctx, cmd.ResponseURL, r.webhook(slack.ResponseTypeInChannel)); err != nil {

@@ -46,20 +46,37 @@ func (a *App) postEscalation(ctx context.Context, h handoff) error {
 }
 
 // handOff escalates and returns the note that tells the asker what
-// happened. An escalation that cannot be posted is logged in full and
-// recorded in the data dir, never dropped.
+// happened. The escalation is recorded before it is posted, and how the
+// posting went after; one that cannot be posted is also logged in full.
+// A store that fails does not stop the hand-off.
 func (a *App) handOff(ctx context.Context, e bot.Escalation, where string) string {
-	note, _ := a.handOffDraft(ctx, handoff{Escalation: e, Where: where})
+	rec, _, err := a.records.OpenEscalation(ctx, bot.NewEscalationRecord(e, time.Now().UTC()))
+	if err != nil {
+		a.log.Error("cannot record escalation; handing it off anyway", "err", err, "reason", e.Reason)
+	}
+	note, _ := a.deliver(ctx, handoff{Escalation: e, Where: where}, rec.ID)
 	return note
 }
 
-// handOffDraft is handOff for a prepared handoff; it also reports whether
-// the escalation reached the channel.
-func (a *App) handOffDraft(ctx context.Context, h handoff) (note string, delivered bool) {
+// deliver posts a prepared handoff, records how it went under escalation
+// id (none when ""), and returns the note for the asker and whether the
+// escalation reached the channel.
+func (a *App) deliver(ctx context.Context, h handoff, id string) (note string, delivered bool) {
 	ch := a.opts.EscalationChannel
 	err := a.postEscalation(ctx, h)
 	if a.opts.OnEscalation != nil {
 		a.opts.OnEscalation(h.Reason, err)
+	}
+	if id != "" {
+		dest := transport
+		if ch == "" {
+			dest = ""
+		}
+		rctx, cancel := detached(ctx)
+		if rerr := a.records.EscalationDelivered(rctx, id, dest, err); rerr != nil {
+			a.log.Error("cannot record escalation delivery", "escalation", id, "err", rerr)
+		}
+		cancel()
 	}
 	if ch == "" {
 		a.log.Info("escalation with no channel to post to; pointed the asker to the contact", "reason", h.Reason, "asker", h.Question.Asker.ID)
@@ -69,7 +86,7 @@ func (a *App) handOffDraft(ctx context.Context, h handoff) (note string, deliver
 		a.log.Info("escalated", "reason", h.Reason, "asker", h.Question.Asker.ID, "channel", ch)
 		return "🙋 I've passed this to the team in <#" + ch + ">. Someone will follow up here.", true
 	}
-	a.recordFailed(h, err)
+	a.logFailed(h, err)
 	return "⚠️ I couldn't reach the team just now. " + a.contactSentence(), false
 }
 
@@ -80,9 +97,9 @@ func (a *App) contactSentence() string {
 	return "Please contact " + escape(a.opts.Contact) + " directly."
 }
 
-// recordFailed logs a failed escalation with everything needed to redo it
-// and appends it to escalations-failed.jsonl.
-func (a *App) recordFailed(h handoff, err error) {
+// logFailed logs a failed escalation with everything needed to redo it
+// by hand; the store has it too, as failed.
+func (a *App) logFailed(h handoff, err error) {
 	var urls []string
 	for _, c := range h.Answer.Citations {
 		urls = append(urls, c.URL)
@@ -92,16 +109,6 @@ func (a *App) recordFailed(h handoff, err error) {
 		"reason", h.Reason, "asker", h.Question.Asker.ID, "question", h.Question.Text,
 		"link", h.Link, "where", h.Where, "draft", h.draft(), "sources", urls,
 		"corpus_version", h.Answer.CorpusVersion)
-	rec := failedEscalation{
-		Time: time.Now().UTC(), Channel: a.opts.EscalationChannel, Error: err.Error(),
-		Asker: h.Question.Asker.ID, Question: h.Question.Text, Reason: h.Reason, Link: h.Link, Answer: h.Answer,
-	}
-	if rec.Answer.Text == "" {
-		rec.Answer.Text = h.Draft
-	}
-	if werr := a.failed.append(rec); werr != nil {
-		a.log.Error("cannot record failed escalation", "err", werr)
-	}
 }
 
 func (h handoff) draft() string {

@@ -1,13 +1,9 @@
 package slack
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -51,6 +47,10 @@ func TestExtensionQuestionGoesToTheEscalationChannel(t *testing.T) {
 	if _, got := fx.hooks.get(); strings.Join(got, ",") != "extension_request:ok" {
 		t.Errorf("OnEscalation told %v", got)
 	}
+	if _, recs := fx.records.all(); len(recs) != 1 || recs[0].Delivery != bot.DeliveryDelivered || recs[0].Key != "" ||
+		recs[0].Reason != bot.ExtensionRequest || recs[0].Transport != "slack" {
+		t.Errorf("escalation records %+v", recs)
+	}
 	// An escalated answer needs no "Ask a human" button.
 	if strings.Contains(thread[0].Form.Get("blocks"), actionAskHuman) {
 		t.Error("escalated answer offers Ask a human")
@@ -86,13 +86,14 @@ func TestFailingEscalationChannelTellsTheAskerAndKeepsTheEscalation(t *testing.T
 	if !strings.Contains(logs, "level=ERROR") || !strings.Contains(logs, "escalation not delivered") || !strings.Contains(logs, "Can we get an extension") {
 		t.Errorf("the escalation is not logged in full:\n%s", logs)
 	}
-	recs := readJSONL[failedEscalation](t, filepath.Join(fx.dir, FailedEscalationsFile))
+	_, recs := fx.records.all()
 	if len(recs) != 1 {
-		t.Fatalf("want 1 failed escalation record, got %d", len(recs))
+		t.Fatalf("want 1 escalation record, got %d", len(recs))
 	}
 	r := recs[0]
 	if r.Asker != "U123" || r.Reason != bot.ExtensionRequest || !strings.Contains(r.Question, "Can we get an extension") ||
-		r.Link == "" || r.Answer.Text == "" || len(r.Answer.Citations) == 0 || !strings.Contains(r.Error, "500") {
+		r.Link == "" || r.Draft == "" || len(r.Sources) == 0 || r.Conversation != "C1/1700000006.000001" ||
+		r.Delivery != bot.DeliveryFailed || r.Destination != "slack" || !strings.Contains(r.DeliveryError, "500") {
 		t.Errorf("record %+v", r)
 	}
 }
@@ -108,6 +109,9 @@ func TestWithoutEscalationChannelTheAskerIsToldWhomToContact(t *testing.T) {
 	}
 	if n := len(fx.slack.callsTo("chat.postMessage")); n != 1 {
 		t.Errorf("%d posts, want only the answer", n)
+	}
+	if _, recs := fx.records.all(); len(recs) != 1 || recs[0].Delivery != bot.DeliveryNone {
+		t.Errorf("escalation records %+v, want one with nowhere to go", recs)
 	}
 }
 
@@ -135,22 +139,14 @@ func TestEscalateImplementsTheEscalator(t *testing.T) {
 	}
 }
 
-func readJSONL[T any](t *testing.T, path string) []T {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
+func TestAFailingStoreDoesNotStopTheHandOff(t *testing.T) {
+	fx := newFixture(t, realBot(t), nil)
+	fx.records.setFail(errors.New("database is locked"))
+	fx.event(t, eventJSON("EvExtNoStore", mention("C1", "1700000008.000001", "", extensionQuestion)))
+	if n := len(fx.slack.postsTo(escalations)); n != 1 {
+		t.Errorf("%d escalation posts, want 1", n)
 	}
-	defer f.Close()
-	var out []T
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 4<<20)
-	for sc.Scan() {
-		var v T
-		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		out = append(out, v)
+	if !strings.Contains(fx.logs.String(), "cannot record escalation") {
+		t.Errorf("the store's failure is not logged:\n%s", fx.logs)
 	}
-	return out
 }

@@ -51,17 +51,15 @@ func decodeEnvelope(body []byte) (envelope, error) {
 // questions as it may; the transport tells Slack to deliver it again.
 var errBusy = errors.New("too many questions in flight")
 
-// acceptEvent takes an event_callback: it drops redeliveries and events the
-// bot does not answer, and starts answering the rest in the background. It
-// returns at once so the transport can acknowledge within Slack's 3 s, or
-// errBusy, having forgotten the event, so that Slack's next delivery of it
-// is answered.
+// acceptEvent takes an event_callback: it drops events the bot does not
+// answer and starts answering the rest in the background. It returns at
+// once so the transport can acknowledge within Slack's 3 s, or errBusy,
+// so that Slack delivers the event again later.
+//
+// Redeliveries are dropped by the claims the answer takes before it
+// starts: off the acknowledgement's path, since a claim in a shared store
+// waits for its turn to write. Whichever delivery claims first answers.
 func (a *App) acceptEvent(env envelope, retryNum string) error {
-	eventKey := "slack:event:" + env.EventID
-	if !a.claim(eventKey) {
-		a.log.Debug("dropped redelivered event", "event_id", env.EventID, "retry", retryNum)
-		return nil
-	}
 	var m message
 	if len(env.Event) == 0 || json.Unmarshal(env.Event, &m) != nil {
 		a.log.Debug("ignored event without a readable inner event", "event_id", env.EventID)
@@ -70,23 +68,25 @@ func (a *App) acceptEvent(env envelope, retryNum string) error {
 	if !a.answers(m) {
 		return nil
 	}
-	// An app_mention and a message event for the same post, or a Socket
-	// Mode redelivery with a new envelope, must not get a second reply.
-	msgKey := "slack:msg:" + m.Channel + "/" + m.TS
-	if !a.claim(msgKey) {
-		a.log.Debug("dropped event for a message already taken", "channel", m.Channel, "ts", m.TS)
-		return nil
-	}
 	select {
 	case a.answering <- struct{}{}:
 	default:
-		a.release(eventKey)
-		a.release(msgKey)
 		a.log.Warn("busy: event refused for Slack to deliver again", "event_id", env.EventID, "in_flight", cap(a.answering))
 		return errBusy
 	}
 	if !a.spawn("answer", func(ctx context.Context) {
 		defer func() { <-a.answering }()
+		if !a.claim(ctx, "slack:event:"+env.EventID) {
+			a.log.Debug("dropped redelivered event", "event_id", env.EventID, "retry", retryNum)
+			return
+		}
+		// An app_mention and a message event for the same post, or a
+		// Socket Mode redelivery with a new envelope, must not get a
+		// second reply.
+		if !a.claim(ctx, "slack:msg:"+m.Channel+"/"+m.TS) {
+			a.log.Debug("dropped event for a message already taken", "channel", m.Channel, "ts", m.TS)
+			return
+		}
 		a.answerMessage(ctx, m)
 	}) {
 		<-a.answering
@@ -147,9 +147,10 @@ func (a *App) answerMessage(ctx context.Context, m message) {
 func (a *App) answerInThread(ctx context.Context, m message, thread string) error {
 	me := a.self(ctx)
 	q := bot.Question{
-		Text:      plainText(stripMention(m.Text, me.UserID)),
-		Asker:     bot.User{ID: m.User},
-		Transport: "slack",
+		Text:         plainText(stripMention(m.Text, me.UserID)),
+		Asker:        bot.User{ID: m.User},
+		Transport:    transport,
+		Conversation: conversation(m.Channel, thread),
 	}
 	if thread != m.TS {
 		q.History = a.history(ctx, m, me)
@@ -167,7 +168,11 @@ func (a *App) answerInThread(ctx context.Context, m message, thread string) erro
 		link := a.permalink(ctx, m.Channel, m.TS)
 		note = a.handOff(ctx, bot.Escalation{Question: q, Answer: ans, Reason: ans.EscalationReason, Link: link}, "")
 	}
-	r := answerReply(ans, note, answerRef{QuestionTS: m.TS, Asker: m.User, Question: q.Text, Version: ans.CorpusVersion})
+	ref := answerRef{ID: ans.ID, QuestionTS: m.TS, Asker: m.User, Question: q.Text, Version: ans.CorpusVersion}
+	if thread != m.TS {
+		ref.ThreadTS = thread
+	}
+	r := answerReply(ans, note, ref)
 	if _, err := a.post(ctx, m.Channel, append(r.options(), threadOption(thread))...); err != nil {
 		return fmt.Errorf("post answer: %w", err)
 	}
@@ -227,18 +232,11 @@ func (a *App) apologize(ctx context.Context, channel, thread string) {
 // claim reports whether this delivery is the first of key. A claim that
 // cannot be checked counts as taken: a reply missed is better than a reply
 // doubled.
-func (a *App) claim(key string) bool {
-	ok, err := a.claims.Claim(a.base, key)
+func (a *App) claim(ctx context.Context, key string) bool {
+	ok, err := a.claims.Claim(ctx, key)
 	if err != nil {
 		a.log.Error("delivery claim failed; skipping the delivery", "key", key, "err", err)
 		return false
 	}
 	return ok
-}
-
-// release frees a claimed key whose work was refused.
-func (a *App) release(key string) {
-	if err := a.claims.Release(a.base, key); err != nil {
-		a.log.Error("release delivery claim", "key", key, "err", err)
-	}
 }

@@ -210,12 +210,12 @@ func (s *syncBuffer) String() string {
 
 // fixture is an App wired to a fake Slack, served over HTTP.
 type fixture struct {
-	app   *App
-	slack *fakeSlack
-	http  *httptest.Server
-	logs  *syncBuffer
-	dir   string
-	hooks *hookLog
+	app     *App
+	slack   *fakeSlack
+	http    *httptest.Server
+	logs    *syncBuffer
+	records *memoryRecords
+	hooks   *hookLog
 }
 
 // hookLog records what the metrics hooks were told.
@@ -251,6 +251,7 @@ func (h *hookLog) get() (apiErrors, escalations []string) {
 func newFixture(t testing.TB, asker bot.Asker, edit func(*Options)) *fixture {
 	t.Helper()
 	fs := newFakeSlack(t)
+	records := &memoryRecords{}
 	logs := &syncBuffer{}
 	hooks := &hookLog{}
 	opts := Options{
@@ -262,7 +263,7 @@ func newFixture(t testing.TB, asker bot.Asker, edit func(*Options)) *fixture {
 		EscalationChannel: escalations,
 		AdminUsers:        []string{admin},
 		Contact:           "your Microsoft account manager",
-		DataDir:           t.TempDir(),
+		Records:           records,
 		Asker:             asker,
 		Logger:            slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
@@ -283,7 +284,7 @@ func newFixture(t testing.TB, asker bot.Asker, edit func(*Options)) *fixture {
 			t.Errorf("close: %v", err)
 		}
 	})
-	return &fixture{app: app, slack: fs, http: srv, logs: logs, dir: opts.DataDir, hooks: hooks}
+	return &fixture{app: app, slack: fs, http: srv, logs: logs, records: records, hooks: hooks}
 }
 
 // send posts a body to one of the endpoints, signed as Slack signs it, and
@@ -400,4 +401,87 @@ func realBot(t testing.TB) *bot.Bot {
 		t.Fatal(faqBotErr)
 	}
 	return faqBot
+}
+
+// memoryRecords keeps feedback and escalations as the store does, in
+// memory; fail makes every call fail. The store's own tests cover SQL.
+type memoryRecords struct {
+	mu          sync.Mutex
+	feedback    []bot.Feedback
+	escalations []bot.EscalationRecord
+	fail        error
+}
+
+func (m *memoryRecords) setFail(err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.fail = err
+}
+
+func (m *memoryRecords) RecordFeedback(_ context.Context, f bot.Feedback) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	m.feedback = append(m.feedback, f)
+	return nil
+}
+
+func (m *memoryRecords) OpenEscalation(_ context.Context, e bot.EscalationRecord) (bot.EscalationRecord, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return bot.EscalationRecord{}, false, m.fail
+	}
+	for _, old := range m.escalations {
+		if e.Key != "" && old.Key == e.Key {
+			return old, false, nil
+		}
+	}
+	e.ID = fmt.Sprintf("esc%d", len(m.escalations)+1)
+	m.escalations = append(m.escalations, e)
+	return e, true, nil
+}
+
+func (m *memoryRecords) EscalationDelivered(_ context.Context, id, destination string, err error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	for i := range m.escalations {
+		if m.escalations[i].ID == id {
+			e := &m.escalations[i]
+			e.Destination, e.Delivery, e.DeliveryError = destination, bot.DeliveryDelivered, ""
+			switch {
+			case destination == "":
+				e.Delivery = bot.DeliveryNone
+			case err != nil:
+				e.Delivery, e.DeliveryError = bot.DeliveryFailed, err.Error()
+			}
+			return nil
+		}
+	}
+	return bot.ErrNotFound
+}
+
+func (m *memoryRecords) EscalationByKey(_ context.Context, key string) (bot.EscalationRecord, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return bot.EscalationRecord{}, m.fail
+	}
+	for _, e := range m.escalations {
+		if key != "" && e.Key == key {
+			return e, nil
+		}
+	}
+	return bot.EscalationRecord{}, bot.ErrNotFound
+}
+
+func (m *memoryRecords) all() ([]bot.Feedback, []bot.EscalationRecord) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]bot.Feedback(nil), m.feedback...), append([]bot.EscalationRecord(nil), m.escalations...)
 }

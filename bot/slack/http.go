@@ -111,7 +111,8 @@ func (a *App) ServeCommands(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, a.command(commandFromForm(form)))
 }
 
-// ServeInteractions handles button clicks on answers.
+// ServeInteractions handles button clicks on answers: a click is
+// acknowledged once it is recorded.
 func (a *App) ServeInteractions(w http.ResponseWriter, r *http.Request) {
 	body, ok := a.verified(w, r)
 	if !ok {
@@ -127,7 +128,11 @@ func (a *App) ServeInteractions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
 		return
 	}
-	a.acceptInteraction(cb)
+	if err := a.takeInteraction(r.Context(), cb); err != nil {
+		// Not acknowledged, so Slack tells the clicker it failed.
+		http.Error(w, "the click could not be recorded", http.StatusInternalServerError)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 }
 

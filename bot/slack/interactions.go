@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,79 +11,132 @@ import (
 	"github.com/faqbot/faqbot/bot"
 )
 
-// acceptInteraction takes a button click on an answer and handles it in
-// the background; Slack wants the acknowledgement within 3 s.
-func (a *App) acceptInteraction(cb slack.InteractionCallback) {
+// takeInteraction records what a button click on an answer says, then
+// carries it out in the background: Slack wants the acknowledgement within
+// 3 s. An error means the click is not recorded, and the transport must
+// not acknowledge it: Slack then tells the clicker it failed.
+func (a *App) takeInteraction(ctx context.Context, cb slack.InteractionCallback) error {
 	if cb.Type != slack.InteractionTypeBlockActions {
-		return
+		return nil
 	}
 	for _, act := range cb.ActionCallback.BlockActions {
 		if act == nil {
 			continue
 		}
-		switch act.ActionID {
-		case actionHelpful, actionNotHelpful, actionAskHuman:
-			action := *act
-			if !a.spawn("button", func(ctx context.Context) { a.onButton(ctx, cb, action) }) {
-				a.log.Warn("shutting down: button click not handled", "action", action.ActionID)
+		action := *act
+		switch action.ActionID {
+		case actionHelpful, actionNotHelpful:
+			if err := a.recordFeedback(ctx, cb, action); err != nil {
+				return err
+			}
+			if !a.spawn("feedback", func(ctx context.Context) { a.thank(ctx, cb, action) }) {
+				a.log.Warn("shutting down: feedback recorded but not acknowledged in Slack", "action", action.ActionID)
+			}
+		case actionAskHuman:
+			esc, created, err := a.openAskHuman(ctx, cb, action)
+			if err != nil {
+				return err
+			}
+			if !created {
+				a.log.Info("ignored a repeated \"Ask a human\"", "escalation", esc.ID)
+				continue
+			}
+			if !a.spawn("ask a human", func(ctx context.Context) { a.askHuman(ctx, cb, action, esc) }) {
+				a.log.Warn("shutting down: \"Ask a human\" recorded but not posted", "escalation", esc.ID)
 			}
 		}
 	}
+	return nil
 }
 
-func (a *App) onButton(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction) {
-	channel := first(cb.Channel.ID, cb.Container.ChannelID)
-	ts := first(cb.Container.MessageTs, cb.Message.Timestamp)
+// clicked is where the clicked answer is: its channel and message ts.
+func clicked(cb slack.InteractionCallback) (channel, ts string) {
+	return first(cb.Channel.ID, cb.Container.ChannelID), first(cb.Container.MessageTs, cb.Message.Timestamp)
+}
+
+func (a *App) recordFeedback(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction) error {
+	channel, ts := clicked(cb)
 	ref := decodeRef(act.Value)
-	rec := feedbackRecord{
-		Time: time.Now().UTC(), Kind: act.ActionID, User: cb.User.ID, Channel: channel, MessageTS: ts,
-		QuestionTS: ref.QuestionTS, Asker: ref.Asker, Question: ref.Question, CorpusVersion: ref.Version,
+	f := bot.Feedback{
+		ExchangeID: ref.ID, Time: time.Now().UTC(), Kind: bot.FeedbackKind(act.ActionID), User: cb.User.ID,
+		Transport: transport, Conversation: conversation(channel, first(ref.ThreadTS, ref.QuestionTS)),
+		Message: conversation(channel, ts),
 	}
-	if act.ActionID == actionAskHuman {
-		a.askHuman(ctx, cb, rec, ref)
-		return
+	if ref.ID == "" {
+		// The answer was not recorded: keep what the button knows of it.
+		f.Question, f.Asker, f.CorpusVersion = ref.Question, ref.Asker, ref.Version
 	}
+	if err := a.records.RecordFeedback(ctx, f); err != nil {
+		a.log.Error("cannot record feedback; Slack will tell the user it failed", "err", err)
+		return fmt.Errorf("record feedback: %w", err)
+	}
+	return nil
+}
+
+// thank replaces the clicked answer's buttons with a note; "Ask a human"
+// stays until someone used it.
+func (a *App) thank(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction) {
+	channel, ts := clicked(cb)
 	note := fmt.Sprintf("👍 <@%s> found this helpful. Thanks for the feedback!", cb.User.ID)
 	if act.ActionID == actionNotHelpful {
 		note = fmt.Sprintf("👎 <@%s> found this not helpful. Thanks: the team reviews this feedback to improve the answers.", cb.User.ID)
 	}
-	if err := a.feedback.append(rec); err != nil {
-		a.log.Error("cannot record feedback", "err", err)
-		note = "Sorry, I couldn't record that feedback. Please try again later."
-	}
-	keepAsk := hasAskButton(cb.Message) && !a.escalated.has(messageKey(channel, ts))
+	keepAsk := hasAskButton(cb.Message) && !a.escalated(ctx, answerKey(channel, ts))
 	a.acknowledge(ctx, cb, channel, ts, acknowledged(cb.Message, note, act.Value, keepAsk))
 }
 
-// askHuman escalates an answer with reason user_request, once per answer
-// however often the button is clicked.
-func (a *App) askHuman(ctx context.Context, cb slack.InteractionCallback, rec feedbackRecord, ref answerRef) {
-	if !a.escalated.claim(messageKey(rec.Channel, rec.MessageTS)) {
-		a.log.Info("ignored a repeated \"Ask a human\"", "channel", rec.Channel, "ts", rec.MessageTS)
-		return
+// escalated reports whether key's escalation exists; when the store
+// cannot tell, the button stays (a second click does nothing anyway).
+func (a *App) escalated(ctx context.Context, key string) bool {
+	_, err := a.records.EscalationByKey(ctx, key)
+	if err != nil && !errors.Is(err, bot.ErrNotFound) {
+		a.log.Warn("cannot tell whether an answer was escalated", "err", err)
 	}
+	return err == nil
+}
+
+// openAskHuman records the escalation an "Ask a human" click asks for,
+// once per answer however often the button is clicked, across restarts.
+func (a *App) openAskHuman(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction) (bot.EscalationRecord, bool, error) {
+	channel, ts := clicked(cb)
+	ref := decodeRef(act.Value)
+	e := bot.EscalationRecord{
+		Key: answerKey(channel, ts), ExchangeID: ref.ID, Time: time.Now().UTC(), Reason: bot.UserRequest,
+		Transport: transport, Conversation: conversation(channel, first(ref.ThreadTS, ref.QuestionTS)),
+		Asker: first(ref.Asker, cb.User.ID), By: cb.User.ID,
+		Question: first(ref.Question, "(the question is in the linked conversation)"),
+		Draft:    cb.Message.Text, CorpusVersion: ref.Version,
+	}
+	rec, created, err := a.records.OpenEscalation(ctx, e)
+	if err != nil {
+		a.log.Error("cannot record \"Ask a human\"; Slack will tell the user it failed", "err", err)
+		return rec, false, fmt.Errorf("record escalation: %w", err)
+	}
+	return rec, created, nil
+}
+
+// askHuman posts a recorded "Ask a human" escalation and tells the
+// clicker how it went.
+func (a *App) askHuman(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction, esc bot.EscalationRecord) {
+	channel, ts := clicked(cb)
+	ref := decodeRef(act.Value)
 	link := ""
-	if rec.Channel != "" && first(ref.QuestionTS, rec.MessageTS) != "" {
-		link = a.permalink(ctx, rec.Channel, first(ref.QuestionTS, rec.MessageTS))
+	if channel != "" && first(ref.QuestionTS, ts) != "" {
+		link = a.permalink(ctx, channel, first(ref.QuestionTS, ts))
 	}
-	question := first(ref.Question, "(the question is in the linked conversation)")
 	h := handoff{
 		Escalation: bot.Escalation{
-			Question: bot.Question{Text: question, Asker: bot.User{ID: first(ref.Asker, cb.User.ID)}, Transport: "slack"},
-			Answer:   bot.Answer{Question: ref.Question, CorpusVersion: ref.Version},
+			Question: bot.Question{Text: esc.Question, Asker: bot.User{ID: first(ref.Asker, cb.User.ID)}, Transport: transport},
+			Answer:   bot.Answer{ID: ref.ID, Question: ref.Question, CorpusVersion: ref.Version},
 			Reason:   bot.UserRequest,
 			Link:     link,
 		},
 		Draft: cb.Message.Text,
 		By:    cb.User.ID,
 	}
-	note, delivered := a.handOffDraft(ctx, h)
-	rec.Escalated = &delivered
-	if err := a.feedback.append(rec); err != nil {
-		a.log.Error("cannot record \"Ask a human\"", "err", err)
-	}
+	note, _ := a.deliver(ctx, h, esc.ID)
 	note = fmt.Sprintf("<@%s> asked for a human. %s", cb.User.ID, note)
-	a.acknowledge(ctx, cb, rec.Channel, rec.MessageTS, acknowledged(cb.Message, note, "", false))
+	a.acknowledge(ctx, cb, channel, ts, acknowledged(cb.Message, note, "", false))
 }
 
 // acknowledge replaces the clicked message: with chat.update, or through

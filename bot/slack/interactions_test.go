@@ -2,13 +2,15 @@ package slack
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/faqbot/faqbot/bot"
 )
 
 // answered has the bot answer a mention and returns the posted message as
@@ -60,19 +62,25 @@ func (fx *fixture) click(t *testing.T, user, actionID string, msg map[string]any
 }
 
 func TestFeedbackButtonsAreRecordedAndAcknowledged(t *testing.T) {
-	fx := newFixture(t, &fakeAsker{answer: plainAnswer}, nil)
+	asker := &fakeAsker{answer: plainAnswer}
+	asker.answer.ID = "ex1"
+	fx := newFixture(t, asker, nil)
 	msg := answered(t, fx, "1700000010.000001")
 	fx.click(t, "U555", actionHelpful, msg)
 	fx.click(t, "U556", actionNotHelpful, msg)
 
-	recs := readJSONL[feedbackRecord](t, filepath.Join(fx.dir, FeedbackFile))
+	recs, _ := fx.records.all()
 	if len(recs) != 2 {
 		t.Fatalf("want 2 records, got %d", len(recs))
 	}
-	want := []struct{ kind, user string }{{actionHelpful, "U555"}, {actionNotHelpful, "U556"}}
+	want := []struct {
+		kind bot.FeedbackKind
+		user string
+	}{{bot.FeedbackHelpful, "U555"}, {bot.FeedbackNotHelpful, "U556"}}
 	for i, r := range recs {
-		if r.Kind != want[i].kind || r.User != want[i].user || r.Channel != "C1" || r.MessageTS != "1700000999.000101" ||
-			r.Question != "segments?" || r.QuestionTS != "1700000010.000001" || r.Asker != "U123" || r.CorpusVersion != "v1" {
+		// The exchange has the question; the click points at it.
+		if r.Kind != want[i].kind || r.User != want[i].user || r.ExchangeID != "ex1" || r.Transport != "slack" ||
+			r.Conversation != "C1/1700000010.000001" || r.Message != "C1/1700000999.000101" || r.Question != "" || r.Time.IsZero() {
 			t.Errorf("record %d: %+v", i, r)
 		}
 	}
@@ -93,8 +101,40 @@ func TestFeedbackButtonsAreRecordedAndAcknowledged(t *testing.T) {
 	}
 }
 
-func TestAskAHumanEscalatesOnceEvenIfClickedTwice(t *testing.T) {
+func TestFeedbackOnAnUnrecordedAnswerKeepsWhatTheButtonKnows(t *testing.T) {
 	fx := newFixture(t, &fakeAsker{answer: plainAnswer}, nil)
+	msg := answered(t, fx, "1700000013.000001")
+	fx.click(t, "U555", actionNotHelpful, msg)
+	recs, _ := fx.records.all()
+	if len(recs) != 1 || recs[0].ExchangeID != "" || recs[0].Question != "segments?" || recs[0].Asker != "U123" || recs[0].CorpusVersion != "v1" {
+		t.Errorf("records %+v", recs)
+	}
+}
+
+func TestAClickThatCannotBeRecordedIsNotAcknowledged(t *testing.T) {
+	fx := newFixture(t, &fakeAsker{answer: plainAnswer}, nil)
+	msg := answered(t, fx, "1700000014.000001")
+	fx.records.setFail(errors.New("disk full"))
+	for _, action := range []string{actionHelpful, actionAskHuman} {
+		code := fx.send(t, "/slack/interactions", "application/x-www-form-urlencoded", clickBody(fx, "U555", action, msg), nil)
+		if code != http.StatusInternalServerError {
+			t.Errorf("%s: status %d, want 500 so that Slack tells the clicker", action, code)
+		}
+	}
+	if n := len(fx.slack.callsTo("chat.update")) + len(fx.slack.postsTo(escalations)); n != 0 {
+		t.Errorf("%d updates or escalations for clicks that were not recorded", n)
+	}
+	fx.records.setFail(nil)
+	fx.click(t, "U555", actionAskHuman, msg) // the user tries again
+	if n := len(fx.slack.postsTo(escalations)); n != 1 {
+		t.Errorf("retried click: %d escalations, want 1", n)
+	}
+}
+
+func TestAskAHumanEscalatesOnceEvenIfClickedTwice(t *testing.T) {
+	asker := &fakeAsker{answer: plainAnswer}
+	asker.answer.ID = "ex2"
+	fx := newFixture(t, asker, nil)
 	msg := answered(t, fx, "1700000011.000001")
 	body := clickBody(fx, "U555", actionAskHuman, msg)
 	var wg sync.WaitGroup
@@ -126,14 +166,15 @@ func TestAskAHumanEscalatesOnceEvenIfClickedTwice(t *testing.T) {
 			t.Errorf("escalation lacks %q:\n%s", s, text)
 		}
 	}
-	var asks []feedbackRecord
-	for _, r := range readJSONL[feedbackRecord](t, filepath.Join(fx.dir, FeedbackFile)) {
-		if r.Kind == actionAskHuman {
-			asks = append(asks, r)
-		}
+	_, recs := fx.records.all()
+	if len(recs) != 1 {
+		t.Fatalf("escalation records %+v", recs)
 	}
-	if len(asks) != 1 || asks[0].Escalated == nil || !*asks[0].Escalated {
-		t.Errorf("ask_human records %+v", asks)
+	r := recs[0]
+	if r.Key != "slack:answer:C1/1700000999.000101" || r.ExchangeID != "ex2" || r.Reason != bot.UserRequest || r.Asker != "U123" ||
+		r.By != "U555" || r.Question != "segments?" || r.Conversation != "C1/1700000011.000001" ||
+		r.Delivery != bot.DeliveryDelivered || r.Destination != "slack" || !strings.Contains(r.Draft, "Export the segment") {
+		t.Errorf("escalation record %+v", r)
 	}
 	updates := fx.slack.callsTo("chat.update")
 	if len(updates) != 1 || !strings.Contains(updates[0].Form.Get("blocks"), "passed this to the team") ||
@@ -141,7 +182,8 @@ func TestAskAHumanEscalatesOnceEvenIfClickedTwice(t *testing.T) {
 		t.Errorf("updates %v", updates)
 	}
 
-	// A restart remembers: the same button escalates no more.
+	// A restart remembers (the records outlive the process): the same
+	// button escalates no more.
 	again, err := New(fx.app.opts)
 	if err != nil {
 		t.Fatal(err)
@@ -151,8 +193,16 @@ func TestAskAHumanEscalatesOnceEvenIfClickedTwice(t *testing.T) {
 	restarted.http = httptest.NewServer(again.Handler())
 	defer restarted.http.Close()
 	restarted.click(t, "U555", actionAskHuman, msg)
+	again.Wait()
 	if n := len(fx.slack.postsTo(escalations)); n != 1 {
 		t.Errorf("after restart: %d escalations", n)
+	}
+	// A "helpful" click after the escalation no longer offers Ask a human.
+	restarted.click(t, "U556", actionHelpful, msg)
+	again.Wait()
+	last := fx.slack.callsTo("chat.update")
+	if b := last[len(last)-1].Form.Get("blocks"); strings.Contains(b, `"action_id":"ask_human"`) {
+		t.Errorf("Ask a human offered again after it was used: %s", b)
 	}
 }
 

@@ -19,13 +19,40 @@ const (
 // feedbackBlockID names the buttons' actions block under an answer.
 const feedbackBlockID = "faqbot_feedback"
 
+// The buttons' action IDs; also the kinds of the legacy feedback records.
+const (
+	actionHelpful    = "helpful"
+	actionNotHelpful = "not_helpful"
+	actionAskHuman   = "ask_human"
+)
+
+// transport names Slack in records and questions.
+const transport = "slack"
+
+// conversation is where a question was asked, as bot.Question records
+// it: "CHANNEL/THREAD_TS", or the channel alone.
+func conversation(channel, ts string) string {
+	if ts == "" {
+		return channel
+	}
+	return channel + "/" + ts
+}
+
+// answerKey is the escalation key of an answer message: its "Ask a
+// human" escalates once.
+func answerKey(channel, ts string) string { return "slack:answer:" + conversation(channel, ts) }
+
 // answerRef travels in the buttons' value: what an "Ask a human" click
 // needs to escalate the question later, without server-side state.
 type answerRef struct {
+	// ID is the recorded exchange (bot.Answer.ID).
+	ID         string `json:"id,omitempty"`
 	QuestionTS string `json:"qts,omitempty"`
-	Asker      string `json:"u,omitempty"`
-	Question   string `json:"q,omitempty"`
-	Version    string `json:"v,omitempty"`
+	// ThreadTS is the thread the answer is in, when not QuestionTS.
+	ThreadTS string `json:"tts,omitempty"`
+	Asker    string `json:"u,omitempty"`
+	Question string `json:"q,omitempty"`
+	Version  string `json:"v,omitempty"`
 }
 
 // encode fits the reference into a button value, shortening the question

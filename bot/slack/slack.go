@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -21,7 +19,7 @@ import (
 	"github.com/faqbot/faqbot/bot"
 )
 
-// Options configure an App. BotToken, Asker and DataDir are required;
+// Options configure an App. BotToken, Asker and Records are required;
 // SigningSecret is required for the HTTP handlers.
 type Options struct {
 	// BotToken is the bot token (xoxb-…).
@@ -45,8 +43,10 @@ type Options struct {
 	// Contact names who to turn to when no one can take an escalation, e.g.
 	// "your Microsoft account manager or partner".
 	Contact string
-	// DataDir holds feedback.jsonl and escalations-failed.jsonl.
-	DataDir   string
+	// Records keep feedback and escalations: a click is acknowledged only
+	// once it is recorded, and "Ask a human" escalates once per answer,
+	// restarts included.
+	Records   Records
 	Asker     bot.Asker
 	Refresher bot.Refresher
 	// Claims make each event, message and command count once (in memory
@@ -66,6 +66,13 @@ type Options struct {
 	OnEscalation func(reason bot.Reason, err error)
 }
 
+// Records is where the app keeps what people do with its answers (the
+// store).
+type Records interface {
+	bot.FeedbackRecorder
+	bot.EscalationRecorder
+}
+
 // App is the Slack app. It is safe for concurrent use.
 type App struct {
 	api        *slack.Client
@@ -77,9 +84,7 @@ type App struct {
 	claims bot.Claims
 	// answering holds a token per question being answered.
 	answering chan struct{}
-	feedback  *journal
-	failed    *journal
-	escalated *escalatedSet
+	records   Records
 
 	askMu sync.Mutex // one auth.test at a time
 	idMu  sync.Mutex
@@ -99,12 +104,6 @@ type App struct {
 	jobTimeout time.Duration
 }
 
-// Files in the data dir.
-const (
-	FeedbackFile          = "feedback.jsonl"
-	FailedEscalationsFile = "escalations-failed.jsonl"
-)
-
 // DefaultMaxAnswers is the number of questions answered at once. Offline
 // answers take well under a millisecond; the bound is for slow Slack or
 // model APIs, where each answer waits on the network.
@@ -117,8 +116,8 @@ func New(opts Options) (*App, error) {
 		return nil, errors.New("slack: bot token is required")
 	case opts.Asker == nil:
 		return nil, errors.New("slack: asker is required")
-	case opts.DataDir == "":
-		return nil, errors.New("slack: data dir is required")
+	case opts.Records == nil:
+		return nil, errors.New("slack: records are required")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -132,9 +131,6 @@ func New(opts Options) (*App, error) {
 	if opts.MaxAnswers <= 0 {
 		opts.MaxAnswers = DefaultMaxAnswers
 	}
-	if err := os.MkdirAll(opts.DataDir, 0o755); err != nil {
-		return nil, fmt.Errorf("slack: create data dir: %w", err)
-	}
 	a := &App{
 		httpClient: opts.HTTPClient,
 		opts:       opts,
@@ -142,8 +138,7 @@ func New(opts Options) (*App, error) {
 		log:        opts.Logger.With("transport", "slack"),
 		claims:     opts.Claims,
 		answering:  make(chan struct{}, opts.MaxAnswers),
-		feedback:   &journal{path: filepath.Join(opts.DataDir, FeedbackFile)},
-		failed:     &journal{path: filepath.Join(opts.DataDir, FailedEscalationsFile)},
+		records:    opts.Records,
 		retries:    4,
 		minBackoff: 500 * time.Millisecond,
 		maxWait:    30 * time.Second,
@@ -152,11 +147,6 @@ func New(opts Options) (*App, error) {
 	for _, u := range opts.AdminUsers {
 		a.admins[u] = true
 	}
-	escalated, err := loadEscalated(a.feedback.path)
-	if err != nil {
-		return nil, fmt.Errorf("slack: read %s: %w", FeedbackFile, err)
-	}
-	a.escalated = escalated
 	clientOpts := []slack.Option{slack.OptionHTTPClient(opts.HTTPClient)}
 	if opts.APIURL != "" {
 		clientOpts = append(clientOpts, slack.OptionAPIURL(opts.APIURL))

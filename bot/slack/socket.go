@@ -68,10 +68,10 @@ func (a *App) onSocketEvent(ctx context.Context, smc *socketmode.Client, evt soc
 		}
 		a.ack(ctx, smc, evt.Request, a.command(cmd))
 	case socketmode.EventTypeInteractive:
-		a.ack(ctx, smc, evt.Request, nil)
-		if cb, ok := evt.Data.(slack.InteractionCallback); ok {
-			a.acceptInteraction(cb)
+		if cb, ok := evt.Data.(slack.InteractionCallback); ok && a.takeInteraction(ctx, cb) != nil {
+			return // not acknowledged: Slack tells the clicker it failed
 		}
+		a.ack(ctx, smc, evt.Request, nil)
 	case socketmode.EventTypeErrorBadMessage:
 		// An envelope the client cannot parse (an event type it does not
 		// know) is still acknowledged, or Slack delivers it again and again.

@@ -15,6 +15,11 @@ type activity struct {
 	Text     string   `json:"text"`
 	From     account  `json:"from"`
 	Entities []entity `json:"entities"`
+	// Conversation.ID names the channel thread
+	// ("19:…@thread.skype;messageid=…").
+	Conversation struct {
+		ID string `json:"id"`
+	} `json:"conversation"`
 }
 
 type account struct {

@@ -144,7 +144,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // reply answers the activity. It returns by ctx's deadline whatever the
 // Asker and Escalator do, because Teams posts nothing after five seconds.
 func (h *Handler) reply(ctx context.Context, start time.Time, act activity) message {
-	q := bot.Question{Text: act.question(), Asker: act.asker(), Transport: "teams"}
+	q := bot.Question{Text: act.question(), Asker: act.asker(), Transport: "teams", Conversation: act.Conversation.ID}
 	if q.Text == "" {
 		return textMessage(promptText)
 	}

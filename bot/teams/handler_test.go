@@ -45,11 +45,12 @@ func TestHandlerAnswersSignedQuestion(t *testing.T) {
 		t.Fatalf("asked %d questions, want 1", len(qs))
 	}
 	want := bot.Question{
-		Text:      "When will outbound marketing be removed & what happens to my data?",
-		Asker:     bot.User{ID: "6f2b3c8e-1d4a-4b7e-9c0f-2a5d8e7b1c34", Name: "Megan Bowen"},
-		Transport: "teams",
+		Text:         "When will outbound marketing be removed & what happens to my data?",
+		Asker:        bot.User{ID: "6f2b3c8e-1d4a-4b7e-9c0f-2a5d8e7b1c34", Name: "Megan Bowen"},
+		Transport:    "teams",
+		Conversation: "19:3d1c5f2a9b8e4d7c6a5b4c3d2e1f0a9b@thread.skype;messageid=1727891234567",
 	}
-	if got := qs[0]; got.Text != want.Text || got.Asker != want.Asker || got.Transport != want.Transport {
+	if got := qs[0]; got.Text != want.Text || got.Asker != want.Asker || got.Transport != want.Transport || got.Conversation != want.Conversation {
 		t.Errorf("asked %+v, want %+v", got, want)
 	}
 

@@ -26,9 +26,10 @@ import (
 //   - runs long-lived intake with s.bg.Go, stopping when ctx ends (ctx is
 //     cancelled when shutdown starts): Socket Mode when SLACK_APP_TOKEN is
 //     set, e.g. s.bg.Go(func(context.Context) { err := app.Run(ctx) ... });
+//   - keeps its records (feedback, escalations, delivery claims) in
+//     s.store, through bot's interfaces;
 //   - registers what must finish last with s.onShutdown, e.g. the Slack
-//     App's Close, which waits for answers still being posted and flushes
-//     its records.
+//     App's Close, which waits for answers still being posted.
 func (s *server) mountAdapters(ctx context.Context, mux *http.ServeMux) error {
 	if err := s.mountSlack(ctx, mux); err != nil {
 		return err
@@ -55,11 +56,17 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 		EscalationChannel: cfg.SlackEscalationChannel,
 		AdminUsers:        cfg.SlackAdminUsers,
 		Contact:           cfg.Contact,
-		DataDir:           cfg.DataDir,
-		Asker:             s.asker,
-		Refresher:         s.app.refresh,
-		Logger:            s.log,
-		OnAPIError:        func(method string, _ error) { m.PlatformAPIError("slack", method) },
+		Records:           s.store,
+		// Claims live in the store, so that restarts and replicas agree;
+		// while it fails they are kept in memory rather than silencing
+		// Slack.
+		Claims: bot.FallbackClaims{Primary: s.store, Fallback: bot.NewMemoryClaims(0, 0, nil), OnError: func(err error) {
+			s.log.Error("delivery claims fall back to memory: the store failed", "err", err)
+		}},
+		Asker:      s.asker,
+		Refresher:  s.app.refresh,
+		Logger:     s.log,
+		OnAPIError: func(method string, _ error) { m.PlatformAPIError("slack", method) },
 		OnEscalation: func(r bot.Reason, err error) {
 			if !errors.Is(err, slackbot.ErrNoEscalationChannel) {
 				m.Escalation("slack", string(r), err)
@@ -116,7 +123,10 @@ func (s *server) teamsWorkflow() (bot.Escalator, error) {
 	if err != nil {
 		return nil, bad("TEAMS_ESCALATION_WEBHOOK_URL", "%v", err)
 	}
-	return meteredEscalator{next: e, destination: "teams", m: s.app.metrics}, nil
+	return bot.RecordedEscalator{
+		Next:  meteredEscalator{next: e, destination: "teams", m: s.app.metrics},
+		Store: s.store, Destination: "teams", Logger: s.log,
+	}, nil
 }
 
 // mountTeamsBot serves the Bot Framework bot when MICROSOFT_APP_ID is set.

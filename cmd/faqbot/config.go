@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/teams"
+	"github.com/faqbot/faqbot/store"
 )
 
 // config is every setting faqbot reads, parsed and validated once at start.
@@ -56,6 +59,12 @@ type config struct {
 	BotOpenIDMetadataURL        string
 	BotTokenURL                 string
 	TeamsEscalationConversation string
+	// DatabaseURL is FAQBOT_DATABASE_URL: PostgreSQL, or "" for SQLite in
+	// the data dir.
+	DatabaseURL      string
+	AskerIDs         store.AskerPolicy
+	Retention        time.Duration
+	DeflectionWindow time.Duration
 }
 
 // Defaults that INTERFACE.md promises.
@@ -68,6 +77,9 @@ const (
 	// own default dates from 2023.
 	defaultAzureVersion = "2024-10-21"
 	defaultLLMTimeout   = 20 * time.Second
+	defaultRetention    = store.DefaultRetention
+	// databaseFile is the SQLite file in the data dir.
+	databaseFile = "faqbot.db"
 )
 
 // configError names the variable or flag at fault; it exits with status 2.
@@ -126,6 +138,7 @@ func loadConfig(env func(string) string, corpus, dataDir string) (config, error)
 		BotOpenIDMetadataURL:        first(env("BOTFRAMEWORK_OPENID_METADATA_URL"), teams.DefaultOpenIDMetadataURL),
 		BotTokenURL:                 first(env("BOTFRAMEWORK_TOKEN_URL"), teams.DefaultTokenURL),
 		TeamsEscalationConversation: strings.TrimSpace(env("TEAMS_ESCALATION_CONVERSATION")),
+		DatabaseURL:            env("FAQBOT_DATABASE_URL"),
 	}
 	c.CorpusFrom = "FAQBOT_CORPUS"
 	if corpus != "" {
@@ -136,7 +149,7 @@ func loadConfig(env func(string) string, corpus, dataDir string) (config, error)
 			c.SlackAdminUsers = append(c.SlackAdminUsers, u)
 		}
 	}
-	checks := []func(env func(string) string) error{c.checkServer, c.checkModels, c.checkSlack, c.checkTeams, c.checkTeamsBot}
+	checks := []func(env func(string) string) error{c.checkServer, c.checkModels, c.checkSlack, c.checkTeams, c.checkTeamsBot, c.checkStore}
 	for _, check := range checks {
 		if err := check(env); err != nil {
 			return c, err
@@ -303,6 +316,55 @@ func (c *config) checkTeamsBot(env func(string) string) error {
 		return bad("TEAMS_ESCALATION_CONVERSATION", "must be a Teams channel conversation id such as 19:…@thread.tacv2")
 	}
 	return nil
+}
+
+func (c *config) checkStore(env func(string) string) error {
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return bad("FAQBOT_DATABASE_URL", "want a postgres:// URL, or leave it unset for SQLite in the data directory")
+	}
+	p, err := store.ParseAskerPolicy(env("FAQBOT_ASKER_IDS"))
+	if err != nil {
+		return bad("FAQBOT_ASKER_IDS", "%v", err)
+	}
+	c.AskerIDs = p
+	c.Retention = defaultRetention
+	if v := env("FAQBOT_RETENTION"); v != "" {
+		d, err := parseSpan(v)
+		if err != nil || d < time.Hour {
+			return bad("FAQBOT_RETENTION", "%q is not a span of at least an hour such as 90d or 720h", v)
+		}
+		c.Retention = d
+	}
+	c.DeflectionWindow = bot.DefaultDeflectionWindow
+	if v := env("FAQBOT_DEFLECTION_WINDOW"); v != "" {
+		d, err := parseSpan(v)
+		if err != nil || d <= 0 {
+			return bad("FAQBOT_DEFLECTION_WINDOW", "%q is not a positive span such as 24h or 2d", v)
+		}
+		c.DeflectionWindow = d
+	}
+	return nil
+}
+
+// storeURL is where the records are: FAQBOT_DATABASE_URL, else a SQLite
+// file in the data dir.
+func (c *config) storeURL() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return "sqlite:" + filepath.Join(c.DataDir, databaseFile)
+}
+
+// parseSpan reads a span of time: days ("90d") or a Go duration ("36h").
+func parseSpan(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days < 0 || days > 100*365 {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
 }
 
 func httpURL(s string) error {

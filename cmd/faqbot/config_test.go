@@ -16,7 +16,7 @@ import (
 )
 
 // secrets are values that must never reach standard error, whatever fails.
-var secrets = []string{"xoxb-SECRET-bot", "SIGNING-SECRET-9", "xapp-SECRET-app", "sk-SECRET-key", "AZURE-SECRET-key", "APP-PASSWORD-SECRET"}
+var secrets = []string{"xoxb-SECRET-bot", "SIGNING-SECRET-9", "xapp-SECRET-app", "sk-SECRET-key", "AZURE-SECRET-key", "APP-PASSWORD-SECRET", "DB-SECRET-pw"}
 
 // botEnv is a complete Bot Framework configuration, changed by the extra
 // pairs (an empty value unsets).
@@ -39,6 +39,10 @@ func botEnv(extra ...string) map[string]string {
 func TestServeConfigErrors(t *testing.T) {
 	notFAQ := filepath.Join(t.TempDir(), "notes.md")
 	if err := os.WriteFile(notFAQ, []byte("just a line of prose, no question headings\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notADir := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(notADir, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
@@ -84,6 +88,13 @@ func TestServeConfigErrors(t *testing.T) {
 		{"log level unknown", map[string]string{"FAQBOT_LOG_LEVEL": "loud"}, nil, "FAQBOT_LOG_LEVEL"},
 		{"address without port", map[string]string{"FAQBOT_ADDR": "localhost"}, nil, "FAQBOT_ADDR"},
 		{"address in use", map[string]string{"FAQBOT_ADDR": busy.Addr().String()}, nil, "FAQBOT_ADDR"},
+		{"database URL not PostgreSQL", map[string]string{"FAQBOT_DATABASE_URL": "mysql://faqbot:DB-SECRET-pw@db/faqbot"}, nil, "FAQBOT_DATABASE_URL"},
+		{"database unreachable", map[string]string{"FAQBOT_DATABASE_URL": "postgres://faqbot:DB-SECRET-pw@127.0.0.1:1/faqbot?connect_timeout=2"}, nil, "FAQBOT_DATABASE_URL"},
+		{"records in a data dir that is a file", map[string]string{"FAQBOT_DATA_DIR": filepath.Join(notADir, "data")}, nil, "FAQBOT_DATA_DIR"},
+		{"asker IDs unknown", map[string]string{"FAQBOT_ASKER_IDS": "md5"}, nil, "FAQBOT_ASKER_IDS"},
+		{"retention not a span", map[string]string{"FAQBOT_RETENTION": "forever"}, nil, "FAQBOT_RETENTION"},
+		{"retention too short", map[string]string{"FAQBOT_RETENTION": "10m"}, nil, "FAQBOT_RETENTION"},
+		{"deflection window negative", map[string]string{"FAQBOT_DEFLECTION_WINDOW": "-1h"}, nil, "FAQBOT_DEFLECTION_WINDOW"},
 		{"unknown flag", nil, []string{"--port", "80"}, "serve"},
 		{"stray argument", nil, []string{"now"}, "serve"},
 	}
@@ -178,7 +189,7 @@ func TestStartupLineSaysWhatIsOn(t *testing.T) {
 			if _, err := a.store.Load(context.Background(), c0); err != nil {
 				t.Fatal(err)
 			}
-			attrs := newServer(a).parts(corpus.Changes{}, time.Second)
+			attrs := newServer(a, testStore(t, cfg)).parts(corpus.Changes{}, time.Second)
 			got := map[string]string{}
 			var all strings.Builder
 			for i := 0; i+1 < len(attrs); i += 2 {

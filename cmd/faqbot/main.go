@@ -22,6 +22,9 @@ commands:
   eval [--json] FILE.tsv  score a labelled question file
   index                   build or refresh the index in the data directory
   serve                   run the server until SIGINT/SIGTERM
+  report [--since 7d] [--json]
+                          print the support statistics from the records
+  forget --asker ID       delete one person's recorded questions, answers and feedback
   healthcheck [--ready]   probe a running server's /healthz (or /readyz); for containers
   teams-app --out FILE.zip
                           build the Teams app package for the Bot Framework bot
@@ -72,6 +75,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runIndex(ctx, rest, std, getenv)
 	case "serve":
 		err = runServe(ctx, rest, std, getenv)
+	case "report":
+		err = runReport(ctx, rest, std, getenv)
+	case "forget":
+		err = runForget(ctx, rest, std, getenv)
 	case "healthcheck":
 		err = runHealthcheck(ctx, rest, std, getenv)
 	case "teams-app":

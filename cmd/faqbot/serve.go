@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/faqbot/faqbot/bot/web"
 	"github.com/faqbot/faqbot/corpus"
 	"github.com/faqbot/faqbot/internal/httpserver"
+	"github.com/faqbot/faqbot/store"
 )
 
 // shutdownTimeout bounds a graceful shutdown: in-flight answers, background
@@ -43,18 +45,26 @@ func runServe(ctx context.Context, args []string, std streams, getenv func(strin
 	if err != nil {
 		return err
 	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
+		st.Close()
 		return bad("FAQBOT_ADDR", "%v", err)
 	}
-	return newServer(a).serve(ctx, ln)
+	return newServer(a, st).serve(ctx, ln)
 }
 
 // server is `faqbot serve`: the app behind HTTP, plus what a graceful
 // shutdown must wait for.
 type server struct {
-	app   *app
-	log   *slog.Logger
+	app *app
+	log *slog.Logger
+	// store keeps the records: answers, feedback, escalations, claims.
+	store *store.Store
+	// asker is the app's, recording every answer in the store.
 	asker bot.Asker
 	// bg runs work that outlives a request or runs beside the server
 	// (Socket Mode); shutdown waits for it.
@@ -67,14 +77,25 @@ type server struct {
 	stopping atomic.Bool
 }
 
-func newServer(a *app) *server {
-	return &server{
+// newServer serves a with its records in st, which the server closes
+// when it stops.
+func newServer(a *app, st *store.Store) *server {
+	s := &server{
 		app:   a,
 		log:   a.log,
-		asker: a.asker,
+		store: st,
+		asker: recordingAsker{next: a.asker, rec: st, log: a.log},
 		bg:    httpserver.NewBackground(a.log),
 		grace: shutdownTimeout,
 	}
+	// Registered first, so it runs last: everything else may still write.
+	s.onShutdown(func(context.Context) error {
+		if err := st.Close(); err != nil {
+			return fmt.Errorf("close store: %w", err)
+		}
+		return nil
+	})
+	return s
 }
 
 // onShutdown registers fn to run during a graceful shutdown, after in-flight
@@ -91,12 +112,17 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	h, err := s.routes(ctx)
 	if err != nil {
 		ln.Close()
+		s.store.Close()
 		return err
 	}
 	// Requests do not inherit ctx's cancellation: a signal must let
-	// in-flight answers finish. base is cancelled only once draining ends.
+	// in-flight answers finish. base is cancelled only once draining ends,
+	// and with it the server's own background work.
 	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
+	work, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	cancelRequests := func() { cancelBase(); stopWork() }
 	srv := httpserver.New(h, httpserver.Config{
 		WriteTimeout: max(httpserver.DefaultWriteTimeout, 2*s.app.cfg.LLMTimeout+15*time.Second),
 		BaseContext:  base,
@@ -105,19 +131,21 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	s.log.Info("listening", "addr", ln.Addr().String())
+	// Retention: prune now, then every few minutes, until shutdown.
+	s.bg.Go(func(context.Context) { s.store.RunPruner(work, store.DefaultPruneEvery) })
 
 	if err := s.loadFirst(ctx); err != nil {
-		s.shutdown(srv, cancelBase)
+		s.shutdown(srv, cancelRequests)
 		return err
 	}
 	select {
 	case <-ctx.Done():
 		s.log.Info("shutting down", "grace", s.grace.String())
 	case err := <-served:
-		s.shutdown(srv, cancelBase)
+		s.shutdown(srv, cancelRequests)
 		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
 	}
-	return s.shutdown(srv, cancelBase)
+	return s.shutdown(srv, cancelRequests)
 }
 
 // loadFirst builds the first index and logs what is on. A corpus that
@@ -172,6 +200,7 @@ func (s *server) routes(ctx context.Context) (http.Handler, error) {
 	mux.Handle("GET /metrics", s.app.metrics.Handler())
 	web.NewChat(s.asker, web.ChatOptions{Logger: s.log}).Register(mux)
 	web.NewAdmin(s.app.cfg.AdminToken, s.app.refresh, s.servingVersion, s.log).Register(mux)
+	web.NewReports(s.app.cfg.AdminToken, s.store, nil, s.log).Register(mux)
 	if err := s.mountAdapters(ctx, mux); err != nil {
 		return nil, err
 	}
@@ -256,6 +285,10 @@ func (s *server) parts(changes corpus.Changes, took time.Duration) []any {
 	if cfg.AdminToken != "" {
 		admin = "on"
 	}
+	records := s.store.Backend()
+	if cfg.DatabaseURL == "" {
+		records += " " + filepath.Join(cfg.DataDir, databaseFile)
+	}
 	attrs := []any{
 		"slack", slackMode,
 		"teams", teams,
@@ -263,6 +296,9 @@ func (s *server) parts(changes corpus.Changes, took time.Duration) []any {
 		"answers", answers,
 		"embeddings", s.app.embedder.Name(),
 		"admin_refresh", admin,
+		"records", records,
+		"asker_ids", string(cfg.AskerIDs),
+		"retention", cfg.Retention.String(),
 	}
 	if c := s.app.corpus(); c != nil {
 		attrs = append(attrs,

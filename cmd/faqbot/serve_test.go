@@ -22,6 +22,7 @@ import (
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/llm/llmtest"
 	"github.com/faqbot/faqbot/corpus"
+	"github.com/faqbot/faqbot/store"
 )
 
 // waitLimit bounds every wait for the server; tests never sleep for speed.
@@ -422,6 +423,18 @@ func TestGracefulShutdownFinishesInFlightAnswer(t *testing.T) {
 	}
 }
 
+// testStore opens cfg's records for a server under test; the server
+// closes them, and so does the test's end.
+func testStore(t *testing.T, cfg config) *store.Store {
+	t.Helper()
+	st, err := openStore(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // askerFunc adapts a function to web.Asker.
 type askerFunc func(ctx context.Context, q bot.Question) (bot.Answer, error)
 
@@ -441,7 +454,7 @@ func internalServer(t *testing.T, asker askerFunc, grace time.Duration) (url str
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newServer(a)
+	s := newServer(a, testStore(t, cfg))
 	s.asker, s.grace = asker, grace
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
