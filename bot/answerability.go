@@ -32,6 +32,14 @@ var AnswerFeatures = []string{
 //go:embed answerability.json
 var answerabilityJSON []byte
 
+// ratio is x/ceiling, 0 without a ceiling.
+func ratio(x, ceiling float64) float64 {
+	if ceiling <= 0 {
+		return 0
+	}
+	return x / ceiling
+}
+
 // topic is 1 when the policy recognised the question as t.
 func topic(d Decision, t string) float64 {
 	if d.Topic == t {
@@ -91,7 +99,7 @@ func AnswerSignals(r Retrieval) []float64 {
 	}
 	return []float64{
 		share, s.Uncovered, s.MaxUncovered, passageShare, top.Coverage,
-		top.Dense, top.QDense, math.Log1p(top.Lexical), math.Log1p(top.QLexical), top.QOverlap,
+		top.Dense, top.QDense, ratio(top.Lexical, r.Ranking.LexicalCeiling), ratio(top.QLexical, r.Ranking.QLexicalCeiling), top.QOverlap,
 		r.Ranking.Unanswered.Overlap, r.Ranking.Unanswered.Dense, top.QOverlap - r.Ranking.Unanswered.Overlap, top.QDense - r.Ranking.Unanswered.Dense,
 		math.Log1p(float64(s.Words)), escalation, margin, missing, procedure, float64(s.Named), float64(s.NamedUncovered),
 		topic(r.Decision, topicReenable), topic(r.Decision, topicSocial), topic(r.Decision, topicTroubleshooting) + topic(r.Decision, topicHowTo), topic(r.Decision, topicPerson),

@@ -106,7 +106,7 @@ var (
 			`repouss\w+`, `d[ée]cal(?:er|é|e|ez)`,
 			`período de gracia`, `periodo de gracia`,
 			`prórroga`, `prorrogar`, `aplaz\w+`, `pospon\w+`, `extensión`, `ampliación del plazo`, `no (?:estaremos|llegamos|llegaremos) a tiempo`,
-			`proroga`, `prorogare`, `prorrogação`), ))
+			`proroga`, `prorogare`, `prorrogação`)))
 
 	// timeAsk asks for time: an extension next to the removal ("a few more
 	// months before outbound goes away").

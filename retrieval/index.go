@@ -25,8 +25,10 @@ type Index struct {
 	sectionSpan [][2]int32
 	// titleTerms are each section's title terms.
 	titleTerms []map[string]bool
-	lex        *lexical
-	thesaurus  *thesaurus
+	// sectionShare is, per term, the share of sections whose text holds it.
+	sectionShare map[string]float64
+	lex          *lexical
+	thesaurus    *thesaurus
 	// dated marks passages that state a date or a duration, the answers to
 	// "when" and "how long" questions.
 	dated []bool
@@ -103,10 +105,14 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 		keys[i] = sec.Key()
 		ix.titleTerms[i] = ix.lex.titleTerms(sec.Title)
 	}
-	ix.answers = newSectionPool(keys, opts.Questions.Answered, maxQuestionsPerSection)
-	ix.unanswered = newSectionPool(keys, opts.Questions.Unanswered, maxUnansweredQuestions)
 	ix.everyday = parseEveryday(everydayWords)
 	ix.entities = parseEntities(entityNames)
+	ix.sectionShare = ix.lex.sectionShares(ix.sectionOf, len(ix.sections))
+	ix.answers = newSectionPool(keys, opts.Questions.Answered, maxQuestionsPerSection)
+	ix.unanswered = newSectionPool(keys, opts.Questions.Unanswered, maxUnansweredQuestions)
+	ix.answers.weigh(ix.textWeight)
+	ix.unanswered.weigh(ix.textWeight)
+
 	if embedder == nil {
 		ix.denseErr = errors.New("no embedder configured")
 		return ix, nil

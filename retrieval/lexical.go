@@ -3,6 +3,7 @@ package retrieval
 import (
 	"math"
 	"sort"
+	"strings"
 	"sync"
 	"unicode/utf8"
 )
@@ -102,6 +103,45 @@ func (l *lexical) addField(tf map[string]float32, text string, weight float32) f
 }
 
 func bigram(a, b string) string { return a + " " + b }
+
+// ceiling is about the best BM25 score a document could get for q: every
+// word's term at full credit with a saturated frequency.
+func (l *lexical) ceiling(q []queryTerm) float64 {
+	best := map[int]float64{}
+	for _, t := range q {
+		if t.pair || t.creditOnly {
+			continue
+		}
+		best[t.word] = max(best[t.word], l.idf(t.term)*t.weight*(bm25K1+1))
+	}
+	total := 0.0
+	for _, s := range best {
+		total += s
+	}
+	return total
+}
+
+// sectionShares returns, per term, the share of sections holding it, given
+// each document's section.
+func (l *lexical) sectionShares(sectionOf []int32, sections int) map[string]float64 {
+	out := make(map[string]float64, len(l.postings))
+	if sections == 0 {
+		return out
+	}
+	for term, ps := range l.postings {
+		if strings.Contains(term, " ") {
+			continue // word pairs
+		}
+		n, last := 0, int32(-1)
+		for _, p := range ps { // in document order, so a section's documents are together
+			if s := sectionOf[p.doc]; s != last {
+				n, last = n+1, s
+			}
+		}
+		out[term] = float64(n) / float64(sections)
+	}
+	return out
+}
 
 // titleTerms returns the terms of a section title.
 func (l *lexical) titleTerms(title string) map[string]bool {

@@ -19,6 +19,10 @@ type questionPool struct {
 	// nil for a pool without sections.
 	span [][2]int32
 	lex  *lexical
+	// weight is each question's own weight (its content words'
+	// specificity), so that overlap can count what a pool question asks
+	// beyond the asked one.
+	weight []float64
 	// vecs are the questions' unit vectors, kept sparse: the local
 	// embedder's have about a hundred non-zero dimensions in a thousand,
 	// and a pool is scanned whole on every question.
@@ -88,6 +92,17 @@ func (p *questionPool) finish() *questionPool {
 	return p
 }
 
+// weigh records each question's weight as textWeight gives it.
+func (p *questionPool) weigh(textWeight func(string) float64) {
+	if p == nil {
+		return
+	}
+	p.weight = make([]float64, len(p.texts))
+	for i, q := range p.texts {
+		p.weight[i] = textWeight(q)
+	}
+}
+
 // addVectors gives the pool its dense side: unit vectors, one per
 // question.
 func (p *questionPool) addVectors(vecs [][]float32) error {
@@ -128,9 +143,13 @@ type overlapHit struct {
 }
 
 // overlap finds every question of the pool that shares a word with the
-// asked one, with the share of the asked question's weight it covers: a
-// word counts with weight[term] times the credit of its best matching term
-// in that question. It is linear in the postings touched.
+// asked one, with how much they share: the weight of the asked words a
+// pool question covers (a word counts with weight[term] times the credit
+// of its best matching term there) over the weight of both questions
+// together, a weighted Jaccard. A pool question that asks for more than
+// the asked one ("… for customers in government clouds?") shares less: a
+// near miss is near only when it adds little. It is linear in the postings
+// touched.
 func (p *questionPool) overlap(terms []queryTerm, weight map[string]float64) []overlapHit {
 	if p == nil {
 		return nil
@@ -171,7 +190,14 @@ func (p *questionPool) overlap(terms []queryTerm, weight map[string]float64) []o
 	}
 	hits := make([]overlapHit, len(touched))
 	for i, d := range touched {
-		hits[i] = overlapHit{doc: d, share: scores[d]}
+		share := scores[d]
+		if p.weight != nil {
+			covered := scores[d] * total
+			if union := total + p.weight[d] - covered; union > 0 {
+				share = math.Min(1, covered/union)
+			}
+		}
+		hits[i] = overlapHit{doc: d, share: share}
 	}
 	return hits
 }

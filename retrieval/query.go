@@ -112,6 +112,10 @@ type Ranking struct {
 	Unanswered Nearness
 	// Asks are the kinds of answer the question asks for.
 	Asks AnswerTypes
+	// LexicalCeiling and QLexicalCeiling are the BM25 scores a passage or
+	// question holding every word of the question would about reach: they
+	// make Lexical and QLexical comparable across short and long questions.
+	LexicalCeiling, QLexicalCeiling float64
 }
 
 // Nearness is how close a question comes to a pool of questions: the
@@ -182,6 +186,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	}
 	if ix.unanswered != nil {
 		plan.unansweredTerms = ix.unanswered.lex.expand(qtoks, syns)
+	}
+	rank.LexicalCeiling = ix.lex.ceiling(plan.terms)
+	if ix.answers != nil {
+		rank.QLexicalCeiling = ix.answers.lex.ceiling(plan.answerTerms)
 	}
 	plan.named = ix.namedTerms(ws, qtoks)
 	plan.weights = ix.wordWeights(qtoks, plan.named)

@@ -90,6 +90,18 @@ func (ix *Index) namedTerms(ws []string, toks []token) map[string]bool {
 	return out
 }
 
+// textWeight is a text's weight as wordWeights measures words: the sum of
+// its distinct content words' weights.
+func (ix *Index) textWeight(text string) float64 {
+	ws := words(text)
+	toks := contentTokens(ws)
+	total := 0.0
+	for _, w := range ix.wordWeights(toks, ix.namedTerms(ws, toks)) {
+		total += w
+	}
+	return total
+}
+
 // wordWeights returns each distinct content word's weight, by term.
 func (ix *Index) wordWeights(toks []token, named map[string]bool) map[string]float64 {
 	out := make(map[string]float64, len(toks))
@@ -100,11 +112,29 @@ func (ix *Index) wordWeights(toks []token, named map[string]bool) map[string]flo
 }
 
 // termSpecificity is a word's specificity, full for words of named things.
+// Words many sections share ("outbound", "transition" in this FAQ) say
+// little about which section answers: their specificity is scaled down
+// from full, for words in at most genericFrom of the sections, to
+// genericFloor, for words in genericTo or more.
+const (
+	genericFrom  = 0.15
+	genericTo    = 0.5
+	genericFloor = 0.2
+)
+
 func (ix *Index) termSpecificity(term, word string, named map[string]bool) float64 {
-	if named[term] {
-		return 1
+	spec := 1.0
+	if !named[term] {
+		spec = ix.specificity(word)
 	}
-	return ix.specificity(word)
+	share := ix.sectionShare[term]
+	switch {
+	case share <= genericFrom:
+		return spec
+	case share >= genericTo:
+		return spec * genericFloor
+	}
+	return spec * (1 - (1-genericFloor)*(share-genericFrom)/(genericTo-genericFrom))
 }
 
 // support measures how much of the question's specific content a section

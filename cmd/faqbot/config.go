@@ -138,7 +138,7 @@ func loadConfig(env func(string) string, corpus, dataDir string) (config, error)
 		BotOpenIDMetadataURL:        first(env("BOTFRAMEWORK_OPENID_METADATA_URL"), teams.DefaultOpenIDMetadataURL),
 		BotTokenURL:                 first(env("BOTFRAMEWORK_TOKEN_URL"), teams.DefaultTokenURL),
 		TeamsEscalationConversation: strings.TrimSpace(env("TEAMS_ESCALATION_CONVERSATION")),
-		DatabaseURL:            env("FAQBOT_DATABASE_URL"),
+		DatabaseURL:                 env("FAQBOT_DATABASE_URL"),
 	}
 	c.CorpusFrom = "FAQBOT_CORPUS"
 	if corpus != "" {
