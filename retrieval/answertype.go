@@ -40,7 +40,7 @@ const (
 func (t AnswerTypes) Has(u AnswerTypes) bool { return t&u != 0 }
 
 var (
-	asksTime   = regexp.MustCompile(`\b(when|what date|which date|what day|which day|what month|which month|deadline|how long|how soon|until when|by when|timeline|timeframe|eta|wann|bis wann|wie lange|wanneer|hoe lang|quand|jusqu'à quand|combien de temps|cuándo|cuando|hasta cuándo|cuánto tiempo|quando)\b`)
+	asksTime   = regexp.MustCompile(`\b(when|what date|which date|what day|which day|what month|which month|(?:exact|precise|specific) (?:date|day|month)|deadline|cut-?off date|how long|how soon|until when|by when|timeline|timeframe|eta|wann|bis wann|wie lange|wanneer|hoe lang|quand|jusqu'à quand|combien de temps|cuándo|cuando|hasta cuándo|cuánto tiempo|quando)\b`)
 	asksPrice  = regexp.MustCompile(`\b(price|pricing|prices|cost|costs|costing|how much (?:does|do|is|will|would) (?:it|this|that|they|\w+) (?:cost|be)|pay|paying|charge|charged|fee|fees|billed|billing|per (?:contact|message|month|user)|kosten|preis|kost|prijs|prix|coût|coûte|precio|cuesta|coste|costo)\b`)
 	asksAmount = regexp.MustCompile(`\b(how many|how much|how big|how large|what(?:'s| is) the (?:limit|max\w*|cap|number|size)|limit|limits|maximum|max|capacity|wie viele|hoeveel|combien|cuántos|cuántas|quanti)\b`)
 	asksSteps  = regexp.MustCompile(`\b(how (?:do|can|should|would|could) (?:i|we|you)|how to|steps?|step by step|walk (?:me|us) through|configure|set ?up|setup|wie (?:kann|können|richte)|hoe (?:kan|moet|stel)|comment (?:faire|configurer|créer|puis-je)|cómo (?:puedo|hago|configuro|creo))\b`)

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 //go:embed everyday.txt
@@ -72,15 +73,26 @@ func (e *everyday) specificity(word string) float64 {
 }
 
 // foreign reports whether words read as another language than English:
-// several of them are everyday words there and not in English.
+// several of them are not English words and are either everyday words of
+// another language or written with accents English hardly uses
+// ("supprimé", "prórroga").
 func (e *everyday) foreign(ws []string) bool {
 	n := 0
 	for _, w := range ws {
-		if _, english := e.rank[w]; !english && e.foreignWords[w] {
+		if _, english := e.rank[w]; !english && (e.foreignWords[w] || !isASCII(w)) {
 			n++
 		}
 	}
 	return n >= 2 || (n == 1 && len(ws) <= 4)
+}
+
+func isASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *everyday) rankOf(word string) (int32, bool) {
