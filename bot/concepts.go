@@ -36,6 +36,9 @@ func newConcept(name string, alternatives []string) concept {
 	var rest []string
 	for _, alt := range expandLeading(alternatives) {
 		re := regexp.MustCompile(alt)
+		// Leftmost-longest: "mov(?:e|ed)" must take all of "moved", or
+		// the match would end inside the word and be dropped.
+		re.Longest()
 		if lit, _ := re.LiteralPrefix(); len(lit) >= 2 {
 			c.prefixed = append(c.prefixed, phrase{literal: lit, re: re})
 		} else {
@@ -44,6 +47,7 @@ func newConcept(name string, alternatives []string) concept {
 	}
 	if len(rest) > 0 {
 		c.rest = regexp.MustCompile(`(?:` + strings.Join(rest, `|`) + `)`)
+		c.rest.Longest()
 	}
 	return c
 }
@@ -92,7 +96,8 @@ var (
 	// period or says they won't be ready by the date in passing.
 	strongDefer = newConcept("strong defer",
 		with(w(`extensions?`, `postpon\w+`, `grace period`, `reprieve`, `waiver`, `exempt\w*`, `carve[- ]?out`, `hold(?:ing)? off`,
-			`push(?:ed|ing)?(?: \w+){0,5} back`, `(?:later|new|different|another|extended)(?: \w+)? (?:date|deadline)`,
+			`push(?:ed|ing)?(?: \w+){0,5} back`, `(?:later|new|different|another|extended)(?:[ -]\w+){0,2} (?:date|deadline)`,
+			`push(?:ed|ing)? (?:\w+ ){0,3}(?:date|deadline|cut-?off|removal|switch-?off)`,
 			`(?:can'?t|cannot|won'?t|will not|not going to) (?:make|meet|hit) (?:it|the (?:\w+ ){0,2}(?:date|deadline|cut-?off))`, `(?:not|never) going to be (?:ready|done)`,
 			`schaffen (?:\w+ ){0,6}(?:nicht|niemals)`, `opschuiv\w*`, `vooruitschuiv\w*`, `verschuiv\w*`,
 			`move(?: \w+){0,3} (?:date|deadline)`,
@@ -127,7 +132,8 @@ var (
 	// continuation asks to go on with outbound as it is ("keep it
 	// running", "please don't switch it off").
 	continuation = newConcept("continuation",
-		with(w(`(?:keep|keeps|kept|keeping)(?: \w+){0,3} (?:running|alive|on|going|active|available|enabled|live)`, `(?:keep|keeps|kept|keeping) (?:using|outbound|obm|it)`,
+		with(w(`(?:keep|keeps|kept|keeping)(?: \w+){0,3} (?:running|alive|on|going|active|available|enabled|live|working)`,
+			`(?:stay|stays|stayed|staying|remain|remains|remained|remaining)(?: \w+)? (?:live|on|running|up|active|available|alive|enabled)`, `(?:keep|keeps|kept|keeping) (?:using|outbound|obm|it)`,
 			`leave(?: \w+){0,3} (?:on|running|alive|active|enabled)`, `continue (?:to use|using|running|with outbound)`,
 			`stay(?:s|ed|ing)? on (?:outbound|obm|it)`, `retain (?:access|outbound)`,
 			`(?:don'?t|do not|not|never) (?:remove|pull|switch|turn|shut|disable|kill|cut|take|sunset|retire)\w*`,
@@ -138,7 +144,7 @@ var (
 	// removalTarget is the removal itself, its date, or outbound as the
 	// thing that goes away.
 	removalTarget = newConcept("removal",
-		w(`outbound`, `obm`, `out-bound`, `removal`, `remov\w+`, `deadline`, `cut-?off`, `cutover`, `switch(?:ing)?[- ]?off`,
+		w(`outbound`, `obm`, `out-bound`, `removal`, `remov\w+`, `deadline`, `cut-?off`, `cutover`, `cut(?:s|ting)?[- ]over`, `switch(?:ing)?[- ]?off`,
 			`shut ?(?:down|off)`, `shutdown`, `turn(?:ing)?[- ]?off`, `sunset\w*`, `retir\w+`, `decommission\w*`, `deprecat\w*`,
 			`phase[- ]?out`, `go(?:es|ing)? away`, `end of june`, `june 30`, `30 june`, `30th of june`, `(?:the|that) date`, `in time`,
 			`ende juni`, `30\. juni`, `eind juni`, `30 juni`, `fin juin`, `30 juin`, `fin de junio`, `finales de junio`, `30 de junio`, `uitfaser\w*`,
@@ -170,7 +176,7 @@ var (
 			`not (?:working|sending|loading|saving|publishing|syncing|refreshing|updating|triggering|delivering|rendering|showing|arriving|received|delivered|going out|coming in|being sent|firing)`,
 			`(?:isn'?t|aren'?t|wasn'?t|weren'?t|is not|are not) (?:\w+ ){0,2}go(?:ing)? out`,
 			`(?:went|go|goes|going|sent|delivered|got) (?:out )?to (?:nobody|no one|noone|nobody)`, `(?:nobody|no one) (?:got|gets|received|receives|opened)`,
-			`(?:isn'?t|aren'?t|doesn'?t|don'?t|won'?t|can'?t|cannot|couldn'?t|didn'?t|wasn'?t|weren'?t|dont|doesnt|wont|cant) (?:\w+ ){0,2}(?:work|send|load|open|save|publish|go live|sync|refresh|update|trigger|fire|deliver|render|show|display|submit|receive|get|arrive|come|start|run)\w*`,
+			`(?:isn'?t|aren'?t|doesn'?t|don'?t|won'?t|can'?t|cannot|couldn'?t|didn'?t|wasn'?t|weren'?t|dont|doesnt|wont|cant|hasn'?t|haven'?t|hadn'?t|has not|have not|had not) (?:\w+ ){0,2}(?:work|send|sent|load|open|save|publish|go live|gone live|sync|refresh|update|trigger|fire|fired|deliver|render|show|shown|display|submit|receive|get|got|arrive|come|start|run|been (?:sent|delivered|published|updated|refreshed))\w*`,
 			`stopped(?: \w+)?`, `stops? (?:working|sending|syncing|saving)`, `nothing (?:is |was )?(?:being )?(?:sent|going out|happen\w*|delivered|received|arriv\w*)`,
 			`no (?:emails?|messages?|leads?|submissions?|registrations?|sends?) (?:are |were |is |have |has )?(?:\w+ )?(?:sent|going out|arriving|coming|delivered|received|created)`,
 			`(?:issue|problem|trouble|glitch)s? (?:with|in|on|sending|publishing)`, `troubleshoot\w*`, `debug\w*`, `fix\w*`, `repair\w*`, `sort (?:it|this) out`,
@@ -190,7 +196,7 @@ var (
 			`(?:need|want|trying|try|have|planning|going) to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|design|modify|copy|clone)`,
 			`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help)`,
 			`please (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|update|help)`,
-			`set ?up`, `configur\w+`, `creat\w+`, `build\w*`, `schedul\w+`, `publish\w*`, `republish\w*`, `edit\w*`, `customi[sz]\w+`, `design\w*`, `launch\w*`,
+			`set ?up`, `configur\w+`, `creat\w+`, `disabl\w*`, `turn(?: \w+){0,2} off`, `switch(?: \w+){0,2} off`, `hid(?:e|ing)`, `suppress\w*`, `build\w*`, `schedul\w+`, `publish\w*`, `republish\w*`, `edit\w*`, `customi[sz]\w+`, `design\w*`, `launch\w*`,
 			`post(?:s|ed|ing)?`, `shar(?:e|ed|ing)`, `chang(?:e|es|ed|ing)`, `modif\w+`, `updat\w+`,
 			`programm\w+`, `reprogramm\w+`, `planifi\w+`, `publi(?:er|é|ons|ez)`, `publicar`, `programar`, `planen`, `veröffentlich\w*`, `inplann\w*`, `plannen`, `anbind\w*`, `anzubinden`, `verbind\w*`, `koppel\w*`, `conect\w*`, `connecter`, `sync\w*`, `connect\w*`, `integrat\w*`,
 			`einrichten`, `erstellen`, `konfigurieren`, `wie (?:kann|können)`, `instellen`, `aanmaken`, `hoe (?:kan|moet)`,
@@ -201,7 +207,7 @@ var (
 	reenable = newConcept("reenable",
 		with(w(`re-?enabl\w*`, `re-?activat\w*`, `reinstat\w*`, `restor\w*`, `reinstall\w*`, `bring(?: \w+){0,4} back`,
 			`(?:need|want|get|have|put|flip|switch|turn)(?: \w+){0,3} back`, `turn(?: \w+){0,3} (?:back )?on`, `switch(?: \w+){0,3} (?:back )?on`,
-			`enabl\w*`, `activat\w*`, `unhid\w*`, `un-hid\w*`, `add(?: \w+){0,3} outbound`, `(?:get|give|grant)(?: \w+){0,2} access`, `provision\w*`, `install(?: \w+){0,2} outbound`,
+			`enabl\w*`, `activat\w*`, `(?:needs?|wants?|requires?) (?:the )?(?:outbound|obm)(?: marketing)?(?: (?:in|on|for|like|too|enabled|added|back|turned)|$)`, `unhid\w*`, `un-hid\w*`, `add(?: \w+){0,3} outbound`, `(?:get|give|grant)(?: \w+){0,2} access`, `provision\w*`, `install(?: \w+){0,2} outbound`,
 			`aktivier\w*`, `wiederherstell\w*`, `freischalt\w*`, `(?:wieder )?einblend\w*`, `zichtbaar maken`, `weer tonen`, `mostrar de nuevo`, `volver a mostrar`, `schalt\w*(?: \w+){0,5} frei`, `wieder (?:einschalten|aktivieren|herstellen)`, `einschalt\w*`, `anschalt\w*`, `zurück(?:holen|bekommen|haben)`,
 			`activer\w*`, `inschakel\w*`, `aan ?zetten`, `aanzet\w*`, `terugzett\w*`, `terug(?:krijgen|halen|zetten)`, `(?:zet|zetten) (?:\w+ ){0,4}aan`,
 			`r[ée]activ\w*`, `r[ée]tablir`, `activer`, `l'activer`, `r[ée]affich\w*`, `remettre`,
@@ -234,6 +240,8 @@ var (
 		with(w(`(?:talk|speak|chat|connect|get in touch|be in touch)(?: me| us)? (?:to|with) (?:a |an |some |your |the )?(?:human|person|people|someone|somebody|agent|rep|representative|engineer|expert|consultant|support|team|colleague|manager)`,
 			`(?:real|actual|live) (?:person|human|agent|people)`, `human (?:please|agent|being|help)`, `(?:get|want|need|have)(?: \w+){0,2} (?:a |an )?(?:human|person|agent)`,
 			`ask a human`, `escalat\w*`, `(?:open|raise|log|file|create|submit)(?: \w+){0,2} (?:ticket|case|incident)`,
+			`(?:open|raise|log|file|submit)(?: \w+){0,2} (?:with|w|w/) (?:support|microsoft|ms|msft)`,
+			`(?:get|find|put) (?:me|us) (?:in touch with |through to )?(?:someone|somebody|a person|a human|a rep|an expert|an engineer|a specialist)`, `on the phone`,
 			`(?:call|phone|ring) (?:me|us) back`, `call ?back`, `(?:get|jump|hop) on a call`, `a call with`, `call (?:me|us)`,
 			`(?:rep|representative|someone|person|account manager|contact) to (?:call|contact|email|reach|phone) (?:me|us)`, `(?:someone|somebody|anyone|person)(?: \w+){0,4} (?:i|we) can (?:call|talk|speak|contact|phone)`,
 			`(?:can|could) (?:someone|somebody|anyone|a person)(?: from)?(?: \w+){0,3} (?:call|contact|reach|help|get in touch)`, `contact (?:me|us)\b`,
@@ -251,7 +259,7 @@ var (
 			`any (?:way|chance|option)`, `(?:our|the|what are (?:our|the|my)) options`, `please`, `pls`, `plz`, `kindly`, `request\w*`, `ask\w* (?:for|microsoft|ms)`, `apply\w* for`,
 			`(?:we|i) (?:need|want|would like|'d like|require|must have)`, `(?:could|would|can|will) (?:you|microsoft|ms|someone)`,
 			`needs? to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|fix|get)`,
-			`can (?:that|this|it) be (?:arranged|done|organi[sz]ed|made)`, `wants? to keep`, `what'?s the (?:route|process|way)`,
+			`can (?:that|this|it) be (?:arranged|done|organi[sz]ed|made)`, `(?:want|wants|need|needs|asking|asked|asks|expect|expects) (?:us|you|microsoft|ms|someone) to`, `wants? to keep`, `what'?s the (?:route|process|way)`,
 			`(?:who|where) (?:do|can|should|would) (?:we|i)`, `let us`, `allow us`, `give us`,
 			`bitte`, `alstublieft`, `graag`, `s'il vous plaît`, `svp`, `por favor`,
 			`kann (?:microsoft|jemand)`, `könnt ihr`, `können sie`, `kunnen jullie`, `kunt u`, `kan iemand`, `pouvez-vous`, `pourriez-vous`, `vous pouvez`, `tu peux`, `on a besoin`,

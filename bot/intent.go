@@ -25,7 +25,7 @@ const proximity = 12
 var task = newConcept("task", with(w(
 	`how (?:do|can|should|would|could|to) (?:i|we|you|one)?`, `how (?:i|we)(?: can| do| should| could)?`, `how to`, `steps?`, `walk (?:me|us) through`, `guide (?:me|us)`,
 	`(?:need|needs|want|wants|trying|try|tries|have|has|planning|going|got) to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|design|modify|copy|clone|fix|get)`,
-	`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help|investigate)`,
+	`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help|investigate|disable|remove|hide|switch|stop)`,
 	`please (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|update|help|investigate|look)`,
 	`help(?: me| us)?`, `helfen`, `helpen`, `aider`, `ayud\w+`, `what (?:do|should) (?:i|we) do`, `where (?:is|are) the (?:button|option|setting)`, `cannot find`, `can'?t find`,
 	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|cr[ée]er|configurer|puis-je|pouvons-nous|on fait)`, `c[óo]mo (?:puedo|podemos|hago|hacemos|configuro|creo)`, `qu[ée] hago`, `que faire`, `on fait comment`, `une id[ée]e`), "please_set_up"))
@@ -35,7 +35,7 @@ var generic = regexp.MustCompile(`(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
 
 // hypothetical ends text that makes a problem only feared ("don't want
 // things to break", "if it fails").
-var hypothetical = regexp.MustCompile(`(?:^|[^\p{L}])(?:don'?t want|dont want|do not want|avoid|prevent|without|worried|afraid|risk|if|unless|might|could|would|will|may|in case)(?:\s+\S+){0,6}\s*$`)
+var hypothetical = regexp.MustCompile(`(?:^|[^\p{L}])(?:don'?t want|dont want|do not want|avoid|prevent|without|worried|afraid|risk|if|unless|might|could|would|will|may|in case|going to|gonna|about to)(?:\s+\S+){0,6}\s*$`)
 
 // tail is the last words before a match, enough for generic and
 // hypothetical to read, so that checking them stays cheap however long the
@@ -61,12 +61,14 @@ func readIntent(text string) intent {
 	taskMentions := mentions(task, text, starts, func(before string) bool { return !generic.MatchString(tail(before)) })
 	// "don't want things to break" fears a problem, it has none.
 	problems := mentions(problem, text, starts, func(before string) bool { return !hypothetical.MatchString(tail(before)) })
+	// A bare order ("turn it on") is a request and a task.
+	orders := imperatives(text, starts)
 	return intent{
 		strongDefers: find(strongDefer), timeAsks: find(timeAsk), continuations: find(continuation),
 		removal:  find(removalTarget),
 		outbound: find(outboundThing), realTime: find(realTime), migrate: find(migration),
-		problem: problems, doing: find(doing), task: taskMentions, enable: find(reenable), social: find(social),
-		future: find(future), info: find(info), reasons: find(reasons), human: find(human), request: find(request), strongRequest: find(strongRequest),
+		problem: problems, doing: find(doing), task: append(taskMentions, orders...), enable: find(reenable), social: find(social),
+		future: find(future), info: find(info), reasons: find(reasons), human: find(human), request: append(find(request), orders...), strongRequest: append(find(strongRequest), orders...),
 	}
 }
 
@@ -77,6 +79,10 @@ func (i intent) extension() bool {
 	}
 	switch {
 	case near(i.timeAsks, i.removal, proximity) && len(i.request) > 0:
+		return true
+	// More time for the move itself: "we're half moved over, a couple
+	// more months for us?"
+	case near(i.timeAsks, i.migrate, proximity) && len(i.request) > 0 && len(i.info) == 0:
 		return true
 	case near(i.continuations, i.outbound, proximity) && len(i.strongRequest) > 0:
 		return true
