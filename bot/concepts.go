@@ -91,6 +91,10 @@ func leadingGroup(alt string) (branches []string, rest string, ok bool) {
 // next word's start.
 func w(alts ...string) []string { return alts }
 
+// months names the months in the languages questions come in, for
+// "until <month>".
+const months = `(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|januari|februari|maart|mei|augustus|december|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)`
+
 var (
 	// strongDefer asks for more time by itself: no one asks for a grace
 	// period or says they won't be ready by the date in passing.
@@ -98,6 +102,7 @@ var (
 		with(w(`extensions?`, `postpon\w+`, `grace period`, `reprieve`, `waiver`, `exempt\w*`, `carve[- ]?out`, `hold(?:ing)? off`,
 			`push(?:ed|ing)?(?: \w+){0,5} back`, `(?:later|new|different|another|extended)(?:[ -]\w+){0,2} (?:date|deadline)`,
 			`push(?:ed|ing)? (?:\w+ ){0,3}(?:date|deadline|cut-?off|removal|switch-?off)`,
+			`(?:get|ask for|request|apply for|obtain|secure) (?:\w+ ){0,2}(?:more|extra|additional) (?:time|runway|months|weeks)`,
 			`(?:can'?t|cannot|won'?t|will not|not going to) (?:make|meet|hit) (?:it|the (?:\w+ ){0,2}(?:date|deadline|cut-?off))`, `(?:not|never) going to be (?:ready|done)`,
 			`schaffen (?:\w+ ){0,6}(?:nicht|niemals)`, `opschuiv\w*`, `vooruitschuiv\w*`, `verschuiv\w*`,
 			`move(?: \w+){0,3} (?:date|deadline)`,
@@ -116,7 +121,9 @@ var (
 	// timeAsk asks for time: an extension next to the removal ("a few more
 	// months before outbound goes away").
 	timeAsk = newConcept("time",
-		with(w(`extend(?:ed|ing)?`, `prolong\w*`, `delay\w*`, `defer\w*`, `push(?:ed|ing)?(?: \w+){0,3} out`, `put(?: \w+){0,2} on hold`, `pause\w*`,
+		with(w(`(?:bis|tot|jusqu'(?:à|a|au)|hasta|fino a|fino alla|até|ate)(?: \w+)? (?:ende|eind|fin|finales|fine|final|fim|\d{4}|`+months+`)`,
+			`(?:date|deadline|cut-?off|removal)(?: \w+){0,2} (?:moved|pushed|changed|shifted|extended|postponed|delayed)`, `pass on the (?:cut-?off|deadline|date|removal)`,
+			`extend(?:ed|ing)?`, `prolong\w*`, `delay\w*`, `defer\w*`, `push(?:ed|ing)?(?: \w+){0,3} out`, `put(?: \w+){0,2} on hold`, `pause\w*`,
 			`(?:more|extra|additional|another|some|enough) (?:time|runway|months?|weeks?|quarters?|years?)`,
 			`(?:a )?(?:few|couple(?: of)?|two|three|four|six|\d+) (?:more|extra|additional) (?:days|weeks|months|quarters|years)`,
 			`longer`, `(?:until|till|through|thru) (?:then|after|the end|end|q[1-4]|next|(?:the )?(?:spring|summer|autumn|fall|winter)|january|february|march|april|may|june|july|august|september|october|november|december|\d{4})`,
@@ -134,7 +141,7 @@ var (
 	continuation = newConcept("continuation",
 		with(w(`(?:keep|keeps|kept|keeping)(?: \w+){0,3} (?:running|alive|on|going|active|available|enabled|live|working)`,
 			`(?:stay|stays|stayed|staying|remain|remains|remained|remaining)(?: \w+)? (?:live|on|running|up|active|available|alive|enabled)`, `(?:keep|keeps|kept|keeping) (?:using|outbound|obm|it)`,
-			`leave(?: \w+){0,3} (?:on|running|alive|active|enabled)`, `continue (?:to use|using|running|with outbound)`,
+			`leave(?: \w+){0,3} (?:on|running|alive|active|enabled)`, `(?:tenere|mantenere|lasciare) (?:\w+ ){0,2}attiv\w*`, `(?:manter|deixar) (?:\w+ ){0,2}ativ\w*`, `continue (?:to use|using|running|with outbound)`,
 			`stay(?:s|ed|ing)? on (?:outbound|obm|it)`, `retain (?:access|outbound)`,
 			`(?:don'?t|do not|not|never) (?:remove|pull|switch|turn|shut|disable|kill|cut|take|sunset|retire)\w*`,
 			`weiter (?:nutzen|verwenden|laufen)`, `laufen lassen`, `behalten`, `blijven gebruiken`, `laten (?:draaien|lopen)`, `aan laten`, `behouden`,
@@ -156,7 +163,9 @@ var (
 
 	// outboundThing is outbound marketing or something built in it.
 	outboundThing = newConcept("outbound",
-		w(`outbound`, `obm`, `out-bound`, `ausgehend\w*`, `sortant`, `saliente`, `uitgaand\w*`))
+		w(`outbound`, `obm`, `out-bound`, `ausgehend\w*`, `sortant`, `saliente`, `uitgaand\w*`,
+			// The dialog outbound shows when people create something in it.
+			`pop-?ups?`, `pop ups?`, `(?:message )?dialog(?:ue)?s?`, `banner`, `hinweisfenster`, `melding`, `ventana emergente`, `fen[êe]tre`, `finestra`))
 
 	// realTime is the product people move to; asking how to do something
 	// there is a fair question, not an outbound one.
@@ -176,7 +185,10 @@ var (
 			`not (?:working|sending|loading|saving|publishing|syncing|refreshing|updating|triggering|delivering|rendering|showing|arriving|received|delivered|going out|coming in|being sent|firing)`,
 			`(?:isn'?t|aren'?t|wasn'?t|weren'?t|is not|are not) (?:\w+ ){0,2}go(?:ing)? out`,
 			`(?:went|go|goes|going|sent|delivered|got) (?:out )?to (?:nobody|no one|noone|nobody)`, `(?:nobody|no one) (?:got|gets|received|receives|opened)`,
-			`(?:isn'?t|aren'?t|doesn'?t|don'?t|won'?t|can'?t|cannot|couldn'?t|didn'?t|wasn'?t|weren'?t|dont|doesnt|wont|cant|hasn'?t|haven'?t|hadn'?t|has not|have not|had not) (?:\w+ ){0,2}(?:work|send|sent|load|open|save|publish|go live|gone live|sync|refresh|update|trigger|fire|fired|deliver|render|show|shown|display|submit|receive|get|got|arrive|come|start|run|been (?:sent|delivered|published|updated|refreshed))\w*`,
+			`(?:isn'?t|aren'?t|doesn'?t|don'?t|won'?t|can'?t|cannot|couldn'?t|didn'?t|wasn'?t|weren'?t|dont|doesnt|wont|cant|hasn'?t|haven'?t|hadn'?t|has not|have not|had not) (?:\w+ ){0,2}(?:create|build|edit|close|access|dismiss|use|work|send|sent|load|open|save|publish|go live|gone live|sync|refresh|update|trigger|fire|fired|deliver|render|show|shown|display|submit|receive|get|got|arrive|come|start|run|been (?:sent|delivered|published|updated|refreshed))\w*`,
+			`won'?t (?:\w+ )?(?:pick|let|close|go|finish|complete|budge|accept|allow|move|respond|clear|dismiss)\w*`,
+			`no longer (?:\w+ )?(?:submit|send|work|load|show|sync|sav|refresh|updat|trigger|appear|open|fire|deliver|arriv|publish|run)\w*`,
+			`(?:can'?t|cannot|won'?t|doesn'?t|don'?t|isn'?t|aren'?t) (?:\w+ ){0,3}any ?more`, `(?:has|have) (?:said|shown|been) (?:\S+ ){0,2}since`,
 			`stopped(?: \w+)?`, `stops? (?:working|sending|syncing|saving)`, `nothing (?:is |was )?(?:being )?(?:sent|going out|happen\w*|delivered|received|arriv\w*)`,
 			`no (?:emails?|messages?|leads?|submissions?|registrations?|sends?) (?:are |were |is |have |has )?(?:\w+ )?(?:sent|going out|arriving|coming|delivered|received|created)`,
 			`(?:issue|problem|trouble|glitch)s? (?:with|in|on|sending|publishing)`, `troubleshoot\w*`, `debug\w*`, `fix\w*`, `repair\w*`, `sort (?:it|this) out`,
@@ -185,7 +197,7 @@ var (
 			`fehler\w*`, `funktioniert nicht`, `geht nicht`, `kaputt`, `hängt`, `nicht mehr`, `kein\w* \w+ mehr`, `loswerden`, `weg(?:kriegen|bekommen|machen)`, `kriegen (?:wir|ich) (?:das|den|die|es) weg`, `(?:anschauen|ansehen|nachsehen)`,
 			`fout\w*`, `werkt niet`, `kapot`, `niet meer`, `geen \w+ meer`, `(?:naar|ernaar) kijken`, `(?:kwijt|weg)raken`, `meekijk\w*`, `blijft hangen`, `gaat niets(?: meer)? uit`,
 			`throws?`, `threw`, `exception`, `[45]\d\d`, `timeout`,
-			`erreur\w*`, `ne fonctionne (?:plus|pas)`, `ne marche (?:plus|pas)`, `bloqu[ée]\w*`, `panne`, `(?:n'|ne )\w+ plus`, `se d[ée]barrasser`,
+			`erreur\w*`, `ne fonctionne (?:plus|pas)`, `ne marche (?:plus|pas)`, `bloqu[ée]\w*`, `panne`, `(?:n'|ne )\w+ plus`, `se d[ée]barrasser`, `contourn\w*`,
 			`(?:capture|captent|marche|fonctionne|envoie|part|partent|remonte|remontent|synchronise|s'affiche|enregistre|sauvegarde)\w* plus`, `reste bloqu\w*`, `rien ne (?:part|sort|marche)`,
 			`regarder`, `jeter un (?:oeil|œil)`, `v[ée]rifier`,
 			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`, `ya no`, `deshacer(?:nos|me) de`, `se queda\w*`, `no (?:le |les )?(?:sale|salen|llega|llegan|env[íi]a|guarda|funciona)`, `nada sale`, `no sale nada`, `revisar\w*`, `echar un vistazo`), "something_broken", "please_fix"))
@@ -199,7 +211,7 @@ var (
 			`set ?up`, `configur\w+`, `creat\w+`, `disabl\w*`, `turn(?: \w+){0,2} off`, `switch(?: \w+){0,2} off`, `hid(?:e|ing)`, `suppress\w*`, `build\w*`, `schedul\w+`, `publish\w*`, `republish\w*`, `edit\w*`, `customi[sz]\w+`, `design\w*`, `launch\w*`,
 			`post(?:s|ed|ing)?`, `shar(?:e|ed|ing)`, `chang(?:e|es|ed|ing)`, `modif\w+`, `updat\w+`,
 			`programm\w+`, `reprogramm\w+`, `planifi\w+`, `publi(?:er|é|ons|ez)`, `publicar`, `programar`, `planen`, `veröffentlich\w*`, `inplann\w*`, `plannen`, `anbind\w*`, `anzubinden`, `verbind\w*`, `koppel\w*`, `conect\w*`, `connecter`, `sync\w*`, `connect\w*`, `integrat\w*`,
-			`einrichten`, `erstellen`, `konfigurieren`, `wie (?:kann|können)`, `instellen`, `aanmaken`, `hoe (?:kan|moet)`,
+			`einrichten`, `erstellen`, `konfigurieren`, `bauen`, `anlegen`, `aufsetzen`, `wie (?:kann|können)`, `instellen`, `aanmaken`, `hoe (?:kan|moet)`,
 			`configurer`, `créer`, `comment (?:faire|créer|configurer)`, `configurar`, `crear`, `cómo (?:puedo|hago|configuro|creo)`))
 
 	// reenable asks for outbound (or its parts) to be switched back on or
@@ -225,7 +237,7 @@ var (
 
 	// info asks how things are or will be, not for something to be done.
 	info = newConcept("info",
-		with(w(`what (?:happens|will happen|happened|does it mean|changes)`, `will(?: \w+){1,4} (?:still|keep|continue|stop|be|work|stay|remain|last)\w*`, `(?:does|do|is|are|can) (?:\w+ ){0,4}still`,
+		with(w(`what (?:happens|will happen|does it mean|changes)`, `will(?: \w+){1,4} (?:still|keep|continue|stop|be|work|stay|remain|last)\w*`, `(?:does|do|is|are|can) (?:\w+ ){0,4}still`,
 			`(?:is )?(?:this|that|it) (?:is )?(?:normal|expected|by design|intended|correct|true|right)`, `is it just`, `does it (?:actually )?(?:stop|block|prevent)`, `(?:do|does|will|would) (?:\w+ ){0,2}(?:lose|lost|get deleted)`,
 			`does (?:the |this |that )?\w+ mean`, `(?:do|does|will) (?:\w+ ){0,4}(?:vanish|disappear|go away|get (?:deleted|lost))`, `by design`, `expected behaviou?r`,
 			`why (?:is|was|did|are|were|aren'?t|isn'?t|has|have)`, `what (?:should|do) (?:we|i) (?:use|do) instead`, `instead of`, `recommend\w*`, `alternative\w*`), "just_information"))
@@ -257,9 +269,12 @@ var (
 	strongRequest = newConcept("strong request",
 		w(`is (?:it|there)(?: \w+)? (?:possible|a way|any way|anything|any chance|a chance|a process|an option|someone|a form)`,
 			`any (?:way|chance|option)`, `(?:our|the|what are (?:our|the|my)) options`, `please`, `pls`, `plz`, `kindly`, `request\w*`, `ask\w* (?:for|microsoft|ms)`, `apply\w* for`,
-			`(?:we|i) (?:need|want|would like|'d like|require|must have)`, `(?:could|would|can|will) (?:you|microsoft|ms|someone)`,
+			`(?:we|i) (?:just |really |urgently |still )?(?:need|want|would like|'d like|require|must have)`, `(?:could|would|can|will) (?:you|microsoft|ms|someone)`, `j'ai besoin`,
 			`needs? to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|fix|get)`,
-			`can (?:that|this|it) be (?:arranged|done|organi[sz]ed|made)`, `(?:want|wants|need|needs|asking|asked|asks|expect|expects) (?:us|you|microsoft|ms|someone) to`, `wants? to keep`, `what'?s the (?:route|process|way)`,
+			`can (?:that|this|it) be (?:arranged|done|organi[sz]ed|made)`, `(?:want|wants|need|needs|asking|asked|asks|expect|expects) (?:me|us|you|microsoft|ms|someone) to`,
+			`is there (?:\w+ ){0,2}(?:mechanism|way|process|option|route|path|possibility|procedure)`, `ask that`, `(?:we|i) (?:would|'d) (?:ask|request)`, `on (?:our|my) behalf`,
+			`(?:à|a) qui`, `proc[ée]dure`, `pod[ée]is`, `a qui[ée]n`, `c'[eè] (?:un )?modo`, `potete`, `potreste`, `per favore`, `per piacere`, `si pu[oò]`, `[èe] possibile`,
+			`tem como`, `d[áa] pra`, `voc[êe]s (?:conseguem|podem)`, `podem`, `poderiam`, `precisamos`, `aanvra\w*`, `aan te vragen`, `wants? (?:\w+ ){0,6}to (?:keep|stay|remain|continue)`, `what'?s the (?:route|process|way)`,
 			`(?:who|where) (?:do|can|should|would) (?:we|i)`, `let us`, `allow us`, `give us`,
 			`bitte`, `alstublieft`, `graag`, `s'il vous plaît`, `svp`, `por favor`,
 			`kann (?:microsoft|jemand)`, `könnt ihr`, `können sie`, `kunnen jullie`, `kunt u`, `kan iemand`, `pouvez-vous`, `pourriez-vous`, `vous pouvez`, `tu peux`, `on a besoin`,
@@ -274,7 +289,8 @@ var (
 			`können wir`, `kann ich`, `kann (?:microsoft|jemand|man)`, `könnt ihr`, `können sie`, `bitte`, `brauchen`,
 			`kunnen we`, `kan ik`, `kunnen jullie`, `kunt u`, `kan iemand`, `alstublieft`, `graag`, `liefst`,
 			`pouvons-nous`, `puis-je`, `pouvez-vous`, `pourriez-vous`, `vous pouvez`, `tu peux`, `tu pourrais`, `on peut`, `peut-on`, `est-ce qu'on peut`, `on a besoin`, `nous avons besoin`, `s'il vous plaît`, `svp`, `stp`,
-			`podemos`, `puedo`, `pueden`, `podr[íi]an`, `se puede`, `me lo`, `nos lo`, `necesitamos`, `necesito`, `por favor`, `porfa`, `como hacemos`, `c[óo]mo hacemos`))
+			`podemos`, `puedo`, `pueden`, `pod[ée]is`, `posso`, `possiamo`, `potete`, `potreste`, `per favore`, `c'[eè] (?:un )?modo`, `[èe] possibile`, `si pu[oò]`,
+			`tem como`, `d[áa] pra`, `voc[êe]s (?:conseguem|podem)`, `podem`, `poderiam`, `precisamos`, `preciso`, `aanvra\w*`, `aan te vragen`, `(?:à|a) qui`, `a qui[ée]n`, `ask that`, `on (?:our|my) behalf`, `podr[íi]an`, `se puede`, `me lo`, `nos lo`, `necesitamos`, `necesito`, `por favor`, `porfa`, `como hacemos`, `c[óo]mo hacemos`))
 )
 
 // mention is where a concept occurs, in words from the question's start.
@@ -362,18 +378,20 @@ func wordAt(starts []int, off int) int {
 	return max(0, lo-1)
 }
 
-// apart is near for mentions that do not overlap: "social posting" is no
-// request to post.
-func apart(a, b []mention, span int) bool {
-	for _, x := range a {
-		for _, y := range b {
-			overlap := x.from <= y.to && y.from <= x.to
-			if !overlap && x.from <= y.to+span && y.from <= x.to+span {
-				return true
-			}
+// outside keeps the mentions of xs that overlap no mention of ms:
+// "social posting" names a thing, it is no request to post.
+func outside(xs, ms []mention) []mention {
+	var out []mention
+	for _, x := range xs {
+		inside := false
+		for _, m := range ms {
+			inside = inside || (x.from <= m.to && m.from <= x.to)
+		}
+		if !inside {
+			out = append(out, x)
 		}
 	}
-	return false
+	return out
 }
 
 // near reports whether some mention of a lies within span words of some

@@ -10,9 +10,16 @@ import (
 type intent struct {
 	strongDefers, timeAsks, continuations []mention
 	removal, outbound, realTime, migrate  []mention
-	problem, doing, task, enable, social  []mention
-	future, info, reasons, human          []mention
-	request, strongRequest                []mention
+	// realTimeTopic are the mentions of real-time journeys that are what
+	// the question is about, not advice quoted ("a dialog tells me to use
+	// real-time journeys").
+	realTimeTopic []mention
+	// doingAffirmed are the mentions of doing not denied ("we are not
+	// trying to post anything").
+	doingAffirmed                        []mention
+	problem, doing, task, enable, social []mention
+	future, info, reasons, human         []mention
+	request, strongRequest               []mention
 }
 
 // proximity is how many words apart two concepts may be and still speak of
@@ -63,11 +70,13 @@ func readIntent(text string) intent {
 	problems := mentions(problem, text, starts, func(before string) bool { return !hypothetical.MatchString(tail(before)) })
 	// A bare order ("turn it on") is a request and a task.
 	orders := imperatives(text, starts)
+	realTimes := find(realTime)
+	doings := find(doing)
 	return intent{
 		strongDefers: find(strongDefer), timeAsks: find(timeAsk), continuations: find(continuation),
 		removal:  find(removalTarget),
-		outbound: find(outboundThing), realTime: find(realTime), migrate: find(migration),
-		problem: problems, doing: find(doing), task: append(taskMentions, orders...), enable: find(reenable), social: find(social),
+		outbound: find(outboundThing), realTime: realTimes, realTimeTopic: notAdvice(text, starts, realTimes), migrate: find(migration),
+		problem: problems, doing: doings, doingAffirmed: notDenied(text, starts, doings), task: append(taskMentions, orders...), enable: find(reenable), social: find(social),
 		future: find(future), info: find(info), reasons: find(reasons), human: find(human), request: append(find(request), orders...), strongRequest: append(find(strongRequest), orders...),
 	}
 }
@@ -105,7 +114,7 @@ func (i intent) socialHelp() bool {
 	if len(i.social) == 0 || len(i.future) > 0 || len(i.reasons) > 0 {
 		return false
 	}
-	return apart(i.social, i.doing, 1<<20) || len(i.problem)+len(i.enable)+len(i.task)+len(i.strongRequest) > 0
+	return len(outside(i.doingAffirmed, i.social)) > 0 || len(i.problem)+len(i.enable)+len(i.task)+len(i.strongRequest) > 0
 }
 
 // troubleshooting: something built in outbound does not work. A problem
@@ -114,7 +123,7 @@ func (i intent) socialHelp() bool {
 // things to break") is no problem yet. A long report may state the
 // problem far from where it names outbound; a plea for help binds them.
 func (i intent) troubleshooting() bool {
-	problems := closerTo(i.problem, i.outbound, i.realTime)
+	problems := closerTo(i.problem, i.outbound, i.realTimeTopic)
 	if len(problems) == 0 || (len(i.info) > 0 && len(i.strongRequest) == 0) {
 		return false
 	}
@@ -129,7 +138,10 @@ func (i intent) outboundHowTo() bool {
 		return false
 	}
 	doing := closerTo(i.doing, i.outbound, i.realTime)
-	return near(i.outbound, i.task, proximity) && near(i.outbound, doing, proximity)
+	// A long request may name the outbound thing once and then speak of
+	// "that event"; a firm ask with no word of real-time binds them.
+	bound := near(i.outbound, i.task, proximity) || (len(i.strongRequest) > 0 && len(i.realTime) == 0)
+	return bound && len(i.task) > 0 && len(doing) > 0 && (near(i.outbound, doing, proximity) || len(i.realTime) == 0)
 }
 
 func (i intent) wantsPerson() bool { return len(i.human) > 0 }
@@ -161,4 +173,47 @@ func distance(x mention, ms []mention) int {
 		best = min(best, d)
 	}
 	return best
+}
+
+// useVerbs introduce advice to use something.
+var useVerbs = map[string]bool{
+	"use": true, "using": true, "utiliser": true, "d'utiliser": true, "usar": true, "utilizar": true,
+	"nutzen": true, "verwenden": true, "gebruiken": true, "usare": true, "utilizzare": true,
+}
+
+// notAdvice drops the mentions that follow a verb of using within three
+// words: "telling me to use real-time journeys" quotes advice.
+func notAdvice(text string, starts []int, ms []mention) []mention {
+	var out []mention
+	for _, m := range ms {
+		advice := false
+		for w := max(0, m.from-3); w < m.from && w < len(starts); w++ {
+			advice = advice || useVerbs[wordFrom(text, starts[w])]
+		}
+		if !advice {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// denials turn what follows them into what is not done.
+var denials = map[string]bool{
+	"not": true, "never": true, "no": true, "don't": true, "dont": true, "aren't": true, "arent": true,
+	"isn't": true, "isnt": true, "won't": true, "wont": true, "nicht": true, "niet": true, "pas": true,
+}
+
+// notDenied drops the mentions with a denial up to three words before.
+func notDenied(text string, starts []int, ms []mention) []mention {
+	var out []mention
+	for _, m := range ms {
+		denied := false
+		for w := max(0, m.from-3); w < m.from && w < len(starts); w++ {
+			denied = denied || denials[wordFrom(text, starts[w])]
+		}
+		if !denied {
+			out = append(out, m)
+		}
+	}
+	return out
 }

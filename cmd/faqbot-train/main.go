@@ -36,6 +36,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	rankPath := fs.String("rerank", "", "write the rerank model to this file")
 	dump := fs.Bool("dump", false, "print every question's signals and label instead of training")
 	dumpRank := fs.Bool("dump-rank", false, "print every candidate section's rank signals and label instead of training")
+	l2 := fs.Float64("l2", defaultL2, "regularisation strength of both models")
+	cv := fs.Bool("cv", false, "instead of training, report leave-one-writer-out log loss for a range of -l2 values")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,6 +50,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	var xs, rxs [][]float64
 	var ys, rys []bool
+	var groups, rgroups []string // each row's writer, for -cv
 	for _, name := range fs.Args() {
 		cases, err := readCases(name)
 		if err != nil {
@@ -68,7 +71,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 					if *dumpRank {
 						fmt.Fprintf(out, "%s\t%v\t%s\n", c.ID, y, floats(x))
 					}
-					rxs, rys = append(rxs, x), append(rys, y)
+					rxs, rys, rgroups = append(rxs, x), append(rys, y), append(rgroups, writer(c.ID))
 				}
 			}
 			x := bot.AnswerSignals(r)
@@ -78,25 +81,30 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			if *dump {
 				fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", c.ID, c.Answerable, floats(x), c.Question)
 			}
-			xs = append(xs, x)
+			xs, groups = append(xs, x), append(groups, writer(c.ID))
 			ys = append(ys, c.Answerable == eval.Yes)
 		}
 	}
 	if *dump || *dumpRank {
 		return nil
 	}
-	if err := fit(out, *rankPath, "rerank", bot.RankFeatures, rxs, rys); err != nil {
+	if *cv {
+		crossValidate(out, "rerank", bot.RankFeatures, rxs, rys, rgroups)
+		crossValidate(out, "answerability", bot.AnswerFeatures, xs, ys, groups)
+		return nil
+	}
+	if err := fit(out, *rankPath, "rerank", bot.RankFeatures, rxs, rys, *l2); err != nil {
 		return err
 	}
-	return fit(out, *answerPath, "answerability", bot.AnswerFeatures, xs, ys)
+	return fit(out, *answerPath, "answerability", bot.AnswerFeatures, xs, ys, *l2)
 }
 
 // fit trains a model on rows and writes it to path ("" writes nothing).
-func fit(out io.Writer, path, name string, features []string, xs [][]float64, ys []bool) error {
+func fit(out io.Writer, path, name string, features []string, xs [][]float64, ys []bool, l2 float64) error {
 	if path == "" {
 		return nil
 	}
-	m, err := logreg.Fit(features, xs, ys, logreg.Options{})
+	m, err := logreg.Fit(features, xs, ys, logreg.Options{L2: l2})
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
