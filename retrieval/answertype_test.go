@@ -20,6 +20,9 @@ func TestTypeOf(t *testing.T) {
 		{"Bis wann müssen wir umsteigen?", TimeAnswer},
 		{"¿Cuánto cuesta?", PriceAnswer},
 		{"Our segments are important to us.", 0},
+		{"fecha exacta de la retirada?", TimeAnswer | ExactAnswer},
+		{"can we have more than 40 journeys live?", AmountAnswer},
+		{"cuantos contactos soporta?", AmountAnswer},
 	}
 	for _, tt := range tests {
 		if got := TypeOf(tt.question); got != tt.want {
