@@ -40,3 +40,19 @@ func BenchmarkAskOffline(b *testing.B) {
 	b.ReportMetric(float64(took[len(took)/2].Nanoseconds()), "p50-ns")
 	b.ReportMetric(float64(took[len(took)*99/100].Nanoseconds()), "p99-ns")
 }
+
+// BenchmarkClassify is the escalation policy alone, on questions of the
+// kinds it reads: a plain one, a long pasted ticket, an order, a foreign one.
+func BenchmarkClassify(b *testing.B) {
+	questions := []string{
+		"What happens to my outbound segments after the removal?",
+		"Hi team, customer (contoso, EU, env prod-mkt) reports that since the last update the outbound registration form for their partner summit no longer submits and they have 300 sign-ups pending. They asked whether we can look into it today or open a case with Microsoft for them.",
+		"need outbound kept on through the holidays. make it happen",
+		"Können wir die Abschaltung von outbound für unsere Firma um ein paar Monate verschieben?",
+	}
+	i := 0
+	for b.Loop() {
+		bot.Classify(questions[i%len(questions)])
+		i++
+	}
+}

@@ -15,13 +15,13 @@ import (
 // decides nothing.
 
 // concept is one idea and the phrases that express it. Each phrase that
-// starts with a literal is tried only when the text contains that literal:
+// must contain a literal is tried only when the text contains that literal:
 // a question holds few of the hundreds of phrases, and running one
 // alternation of all of them costs more than the rest of answering.
 type concept struct {
 	name     string
 	prefixed []phrase
-	rest     *regexp.Regexp // phrases without a literal start; nil when none
+	rest     *regexp.Regexp // phrases without a required literal; nil when none
 }
 
 type phrase struct {
@@ -39,7 +39,7 @@ func newConcept(name string, alternatives []string) concept {
 		// Leftmost-longest: "mov(?:e|ed)" must take all of "moved", or
 		// the match would end inside the word and be dropped.
 		re.Longest()
-		if lit, _ := re.LiteralPrefix(); len(lit) >= 2 {
+		if lit := requiredLiteral(alt); len(lit) >= 2 {
 			c.prefixed = append(c.prefixed, phrase{literal: lit, re: re})
 		} else {
 			rest = append(rest, alt)
@@ -303,10 +303,10 @@ const maxMentions = 32
 // mentions finds a concept's occurrences in lower-cased text that start and
 // end at word boundaries, as word positions. keep, when set, may reject a
 // match given the text before it.
-func mentions(c concept, text string, starts []int, keep func(before string) bool) []mention {
+func mentions(c concept, text string, g *grams, starts []int, keep func(before string) bool) []mention {
 	var out []mention
 	for _, p := range c.prefixed {
-		if strings.Contains(text, p.literal) {
+		if g.mayContain(p.literal) && strings.Contains(text, p.literal) {
 			out = append(out, matches(p.re, text, starts, keep)...)
 		}
 	}

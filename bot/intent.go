@@ -63,11 +63,12 @@ func tail(before string) string {
 func readIntent(text string) intent {
 	text = strings.ToLower(text)
 	starts := wordStarts(text)
-	find := func(c concept) []mention { return mentions(c, text, starts, nil) }
+	g := newGrams(text)
+	find := func(c concept) []mention { return mentions(c, text, g, starts, nil) }
 	// "when you try to create …" describes, it does not ask.
-	taskMentions := mentions(task, text, starts, func(before string) bool { return !generic.MatchString(tail(before)) })
+	taskMentions := mentions(task, text, g, starts, func(before string) bool { return !generic.MatchString(tail(before)) })
 	// "don't want things to break" fears a problem, it has none.
-	problems := mentions(problem, text, starts, func(before string) bool { return !hypothetical.MatchString(tail(before)) })
+	problems := mentions(problem, text, g, starts, func(before string) bool { return !hypothetical.MatchString(tail(before)) })
 	// A bare order ("turn it on") is a request and a task.
 	orders := imperatives(text, starts)
 	realTimes := find(realTime)

@@ -87,6 +87,13 @@ func tokens(text string) []token {
 }
 
 func contentTokens(ws []string) []token {
+	return contentTokensOf(ws, nil)
+}
+
+// contentTokensOf is contentTokens with the words' stems already known
+// (nil: stem here). A question's words are stemmed once and read by
+// several steps.
+func contentTokensOf(ws, stems []string) []token {
 	var out []token
 	for i, w := range ws {
 		if english.IsStopWord(w) || extraStopWords[w] || isContraction(w) {
@@ -95,7 +102,22 @@ func contentTokens(ws []string) []token {
 		if len(w) == 1 && !unicode.IsDigit(rune(w[0])) {
 			continue
 		}
-		out = append(out, token{word: w, term: english.Stem(w, true), pos: i})
+		term := ""
+		if stems != nil {
+			term = stems[i]
+		} else {
+			term = english.Stem(w, true)
+		}
+		out = append(out, token{word: w, term: term, pos: i})
+	}
+	return out
+}
+
+// stemAll stems every word.
+func stemAll(ws []string) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = english.Stem(w, true)
 	}
 	return out
 }

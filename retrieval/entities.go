@@ -44,13 +44,10 @@ func entityWords(text string) []string {
 }
 
 // find returns, for each question word position, whether it belongs to a
-// named thing. ws are the question's words (as words returns them).
-func (e *entities) find(ws []string) []bool {
-	in := make([]bool, len(ws))
-	stems := make([]string, len(ws))
-	for i, w := range ws {
-		stems[i] = english.Stem(w, true)
-	}
+// named thing. stems are the question's words (as words returns them),
+// stemmed.
+func (e *entities) find(stems []string) []bool {
+	in := make([]bool, len(stems))
 	for i := range stems {
 		for _, ph := range e.byFirst[stems[i]] {
 			if i+len(ph) <= len(stems) && equalStems(stems[i:i+len(ph)], ph) {

@@ -23,38 +23,8 @@ type questionPool struct {
 	// specificity), so that overlap can count what a pool question asks
 	// beyond the asked one.
 	weight []float64
-	// vecs are the questions' unit vectors, kept sparse: the local
-	// embedder's have about a hundred non-zero dimensions in a thousand,
-	// and a pool is scanned whole on every question.
-	vecs []sparseVec
-}
-
-// sparseVec is a vector's non-zero dimensions.
-type sparseVec struct {
-	dims []int32
-	vals []float32
-}
-
-func sparse(v []float32) sparseVec {
-	var s sparseVec
-	for i, x := range v {
-		if x != 0 {
-			s.dims = append(s.dims, int32(i))
-			s.vals = append(s.vals, x)
-		}
-	}
-	return s
-}
-
-// dot is the dot product of a dense query vector and s.
-func (s sparseVec) dot(q []float32) float64 {
-	var sum float32
-	for i, d := range s.dims {
-		if int(d) < len(q) {
-			sum += s.vals[i] * q[d]
-		}
-	}
-	return float64(sum)
+	// vecs are the questions' unit vectors, by dimension.
+	vecs *postings
 }
 
 // newSectionPool holds the questions of each section, in section order,
@@ -112,10 +82,7 @@ func (p *questionPool) addVectors(vecs [][]float32) error {
 	if len(vecs) != len(p.texts) {
 		return fmt.Errorf("questions: %d vectors for %d questions", len(vecs), len(p.texts))
 	}
-	p.vecs = make([]sparseVec, len(vecs))
-	for i, v := range vecs {
-		p.vecs[i] = sparse(v)
-	}
+	p.vecs = newPostings(vecs)
 	return nil
 }
 
@@ -228,13 +195,14 @@ func (p *questionPool) nearest(ctx context.Context, v []float32, n int, visit fu
 	if p == nil || p.vecs == nil {
 		return nil
 	}
-	sims := make([]float64, len(p.vecs))
-	ids := make([]int32, len(p.vecs))
-	err := p.similarities(ctx, v, func(d int32, sim float64) {
-		sims[d], ids[d] = sim, d
-	})
+	dots, err := p.vecs.dots(ctx, v)
 	if err != nil {
 		return err
+	}
+	sims := make([]float64, len(dots))
+	ids := make([]int32, len(dots))
+	for d, x := range dots {
+		sims[d], ids[d] = float64(x), int32(d)
 	}
 	for _, d := range topN(ids, sims, n) {
 		visit(d, sims[d])
@@ -243,18 +211,17 @@ func (p *questionPool) nearest(ctx context.Context, v []float32, n int, visit fu
 }
 
 // similarities visits every question of the pool with its cosine
-// similarity to the unit vector v. A pool holds hundreds or a few
-// thousand questions: a direct scan of sparse vectors costs less than a
-// vector store's setup for one query.
+// similarity to the unit vector v.
 func (p *questionPool) similarities(ctx context.Context, v []float32, visit func(doc int32, sim float64)) error {
 	if p == nil || p.vecs == nil {
 		return nil
 	}
-	for i, s := range p.vecs {
-		if i%1024 == 0 && ctx.Err() != nil {
-			return fmt.Errorf("questions: %w", ctx.Err())
-		}
-		visit(int32(i), s.dot(v))
+	dots, err := p.vecs.dots(ctx, v)
+	if err != nil {
+		return err
+	}
+	for d, x := range dots {
+		visit(int32(d), float64(x))
 	}
 	return nil
 }

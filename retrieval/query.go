@@ -148,7 +148,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 		k = 3
 	}
 	ws := words(q.Text)
-	qtoks := contentTokens(ws)
+	stems := stemAll(ws)
+	qtoks := contentTokensOf(ws, stems)
 	if len(qtoks) == 0 {
 		return rank, nil
 	}
@@ -179,7 +180,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 		return h
 	}
 
-	syns := ix.thesaurus.expand(ws, qtoks, ix.everyday.foreign(ws))
+	syns := ix.thesaurus.expand(stems, qtoks, ix.everyday.foreign(ws))
 	plan := queryPlan{words: qtoks, terms: ix.lex.expand(qtoks, syns)}
 	if ix.answers != nil {
 		plan.answerTerms = ix.answers.lex.expand(qtoks, syns)
@@ -191,7 +192,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	if ix.answers != nil {
 		rank.QLexicalCeiling = ix.answers.lex.ceiling(plan.answerTerms)
 	}
-	plan.named = ix.namedTerms(ws, qtoks)
+	plan.named = ix.namedTerms(stems, qtoks)
 	plan.weights = ix.wordWeights(qtoks, plan.named)
 	rank.Asks = TypeOf(q.Text)
 

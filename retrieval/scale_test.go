@@ -307,7 +307,7 @@ func BenchmarkLexical(b *testing.B) {
 				q := benchQuestions[i%len(benchQuestions)]
 				ws := words(q)
 				toks := contentTokens(ws)
-				searchLexical(ix.lex, ix.lex.expand(toks, ix.thesaurus.expand(ws, toks, false)), depth(3, n), func(int32, float64) {})
+				searchLexical(ix.lex, ix.lex.expand(toks, ix.thesaurus.expand(stemAll(ws), toks, false)), depth(3, n), func(int32, float64) {})
 				i++
 			}
 		})

@@ -79,8 +79,8 @@ const minWordWeight = 0.1
 
 // namedTerms returns the terms of the question words that belong to a
 // named thing of the domain.
-func (ix *Index) namedTerms(ws []string, toks []token) map[string]bool {
-	in := ix.entities.find(ws)
+func (ix *Index) namedTerms(stems []string, toks []token) map[string]bool {
+	in := ix.entities.find(stems)
 	out := map[string]bool{}
 	for _, t := range toks {
 		if t.pos < len(in) && in[t.pos] {
@@ -94,9 +94,10 @@ func (ix *Index) namedTerms(ws []string, toks []token) map[string]bool {
 // its distinct content words' weights.
 func (ix *Index) textWeight(text string) float64 {
 	ws := words(text)
-	toks := contentTokens(ws)
+	stems := stemAll(ws)
+	toks := contentTokensOf(ws, stems)
 	total := 0.0
-	for _, w := range ix.wordWeights(toks, ix.namedTerms(ws, toks)) {
+	for _, w := range ix.wordWeights(toks, ix.namedTerms(stems, toks)) {
 		total += w
 	}
 	return total

@@ -73,17 +73,13 @@ func parseThesaurus(text string) *thesaurus {
 }
 
 // expand finds the thesaurus phrases in a question and returns the other
-// phrases of their groups. ws are the question's words, toks its content
+// phrases of their groups. stems are the question's words stemmed, toks its content
 // tokens. One-way groups (translations) take part only in questions
 // written in another language: in English ones their phrases would only
 // link English words that happen to share a stem with a foreign one.
-func (th *thesaurus) expand(ws []string, toks []token, foreign bool) []synonym {
+func (th *thesaurus) expand(stems []string, toks []token, foreign bool) []synonym {
 	if th == nil {
 		return nil
-	}
-	stems := make([]string, len(ws))
-	for i, w := range ws {
-		stems[i] = english.Stem(w, true)
 	}
 	tokenAt := map[int]int{} // word position -> token index
 	for i, t := range toks {

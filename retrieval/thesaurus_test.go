@@ -32,7 +32,7 @@ remove, retire = entfernen, supprimer
 		t.Run(tt.name, func(t *testing.T) {
 			ws := words(tt.question)
 			var got []string
-			for _, s := range th.expand(ws, contentTokens(ws), tt.foreign) {
+			for _, s := range th.expand(stemAll(ws), contentTokens(ws), tt.foreign) {
 				got = append(got, s.terms...)
 			}
 			sort.Strings(got)
@@ -63,7 +63,7 @@ func TestShippedThesaurusKeepsTranslationsOneWay(t *testing.T) {
 		t.Fatalf("shipped thesaurus has %d groups", len(th.groups))
 	}
 	ws := words("Will outbound marketing be discontinued and removed?")
-	for _, s := range th.expand(ws, contentTokens(ws), false) {
+	for _, s := range th.expand(stemAll(ws), contentTokens(ws), false) {
 		for _, term := range s.terms {
 			if term == "abgeschaltet" || term == "stilllegung" {
 				t.Errorf("English question expanded to the foreign term %q", term)
@@ -72,7 +72,7 @@ func TestShippedThesaurusKeepsTranslationsOneWay(t *testing.T) {
 	}
 	ws = words("Wann wird Outbound-Marketing entfernt?")
 	found := false
-	for _, s := range th.expand(ws, contentTokens(ws), true) {
+	for _, s := range th.expand(stemAll(ws), contentTokens(ws), true) {
 		for _, term := range s.terms {
 			found = found || term == "remov"
 		}
