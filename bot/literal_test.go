@@ -41,4 +41,6 @@ func TestRequiredLiteralIsRequired(t *testing.T) {
 	}
 }
 
-func containsLiteral(text, lit string) bool { return len(lit) == 0 || regexp.MustCompile(regexp.QuoteMeta(lit)).MatchString(text) }
+func containsLiteral(text, lit string) bool {
+	return len(lit) == 0 || regexp.MustCompile(regexp.QuoteMeta(lit)).MatchString(text)
+}
