@@ -68,6 +68,9 @@ type config struct {
 	// Replica is FAQBOT_REPLICA: this process's name in logs, metrics and
 	// what it shares with other replicas (the hostname by default).
 	Replica string
+	// CorpusLagGrace is FAQBOT_CORPUS_LAG_GRACE: how long a replica may
+	// serve an older corpus than the database's and still be ready.
+	CorpusLagGrace time.Duration
 }
 
 // Defaults that INTERFACE.md promises.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/faqbot/faqbot/bot"
@@ -33,6 +34,14 @@ func (c *config) checkReplica(env func(string) string) error {
 	if len(c.Replica) > maxReplicaName || strings.IndexFunc(c.Replica, func(r rune) bool { return !unicode.IsPrint(r) || r == ' ' }) >= 0 {
 		return bad("FAQBOT_REPLICA", "want a name of at most %d printable characters without spaces, such as faqbot-1", maxReplicaName)
 	}
+	c.CorpusLagGrace = bot.DefaultCorpusLagGrace
+	if v := env("FAQBOT_CORPUS_LAG_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return bad("FAQBOT_CORPUS_LAG_GRACE", "%q is not a positive duration such as 30s", v)
+		}
+		c.CorpusLagGrace = d
+	}
 	return nil
 }
 
@@ -55,7 +64,7 @@ func (s *server) replicate() error {
 		}
 		s.sharedCorpus = &bot.SharedRefresher{
 			Local: a.refresher, Index: a.store, Current: a.corpus, Parser: parser,
-			Shared: s.store, Replica: a.cfg.Replica, Logger: s.log,
+			Shared: s.store, Replica: a.cfg.Replica, LagGrace: a.cfg.CorpusLagGrace, Logger: s.log,
 		}
 		a.refresh = meteredRefresher{next: s.sharedCorpus, m: a.metrics}
 		revisions = func() (int64, int64) {

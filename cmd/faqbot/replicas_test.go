@@ -434,3 +434,66 @@ func sendEvent(w *slackWorkspace, base, eventID, ts, text string, timeout time.D
 	resp.Body.Close()
 	return resp.StatusCode, nil
 }
+
+// A replica that cannot load the corpus another replica shared (a newer
+// faqbot's, say) keeps answering from the one it has, but stops saying it
+// is ready once the grace period is over, until it serves the newest
+// corpus again.
+func TestReadyzSaysWhenTheCorpusLagsTheDatabase(t *testing.T) {
+	db := newReplicaDB(t)
+	dir := faqFolder(t, "")
+	s := startServe(t, map[string]string{"FAQBOT_DATABASE_URL": db.url, "FAQBOT_CORPUS": dir, "FAQBOT_REPLICA": "lagging",
+		"FAQBOT_CORPUS_LAG_GRACE": "300ms", "FAQBOT_ADMIN_TOKEN": recordsToken})
+	s.ready()
+	if r := do(t, "GET", s.url+"/readyz", ""); r.status != http.StatusOK {
+		t.Fatalf("readyz: %d %s", r.status, r.body)
+	}
+	tx, err := db.admin.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO ` + db.app + `.corpus_revisions (revision, at, version, source, folder, replica) VALUES (2, 0, 'future', 'x.md', FALSE, 'newer')`,
+		`INSERT INTO ` + db.app + `.corpus_pages (revision, position, name, file, data) VALUES (2, 0, 'x.md', 'x.md', 'no sections here')`,
+		`SELECT pg_notify('faqbot_corpus', '2')`,
+	} {
+		if _, err := tx.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var lag struct {
+		Status         string `json:"status"`
+		Revision       int64  `json:"corpus_revision"`
+		LatestRevision int64  `json:"latest_revision"`
+	}
+	deadline := time.Now().Add(waitLimit)
+	for {
+		r := do(t, "GET", s.url+"/readyz", "")
+		if r.status == http.StatusServiceUnavailable {
+			json.Unmarshal(r.body, &lag)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still ready while lagging:\n%s", s.logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if lag.Status != "corpus lags the database" || lag.Revision != 1 || lag.LatestRevision != 2 {
+		t.Errorf("readyz while lagging: %+v", lag)
+	}
+	decodeAnswer(t, do(t, "POST", s.url+"/api/ask", askJSON("When will outbound marketing be removed?")))
+
+	writeFAQ(t, dir, faqText(t)+newSection)
+	if r := do(t, "POST", s.url+"/admin/refresh", "", "Authorization", "Bearer "+recordsToken); r.status != http.StatusOK {
+		t.Fatalf("refresh: %d %s", r.status, r.body)
+	}
+	if r := do(t, "GET", s.url+"/readyz", ""); r.status != http.StatusOK {
+		t.Errorf("readyz after serving the newest corpus: %d %s", r.status, r.body)
+	}
+	if code := s.stop(); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
