@@ -234,3 +234,36 @@ func TestClaimsRecoverAfterTheServerDropsConnections(t *testing.T) {
 		t.Errorf("a claim taken before the drop: free %v, %v", ok, err)
 	}
 }
+
+func TestSocketModeAllowsAsManyReplicasAsSlack(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db testDB) {
+		ctx := context.Background()
+		clk := newClock(time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC))
+		s := db.open(t, Options{Clock: clk.now})
+		for i := range SocketModeLimit {
+			if err := s.JoinSocketMode(ctx, fmt.Sprint("r", i)); err != nil {
+				t.Fatalf("replica %d: %v", i, err)
+			}
+		}
+		if err := s.JoinSocketMode(ctx, "one-too-many"); !errors.Is(err, ErrSocketModeFull) {
+			t.Fatalf("replica %d: %v, want ErrSocketModeFull", SocketModeLimit+1, err)
+		}
+		if err := s.JoinSocketMode(ctx, "r3"); err != nil {
+			t.Errorf("a replica restarting under its name: %v", err)
+		}
+		// One stops cleanly: its place is free at once.
+		hctx, stop := context.WithCancel(ctx)
+		held := make(chan struct{})
+		go func() { s.HoldSocketMode(hctx, "r0"); close(held) }()
+		stop()
+		<-held
+		if err := s.JoinSocketMode(ctx, "next"); err != nil {
+			t.Fatalf("after r0 stopped: %v", err)
+		}
+		// Killed replicas say nothing: theirs lapse.
+		clk.add(socketGone + time.Second)
+		if err := s.JoinSocketMode(ctx, "after-a-crash"); err != nil {
+			t.Errorf("after the others fell silent: %v", err)
+		}
+	})
+}

@@ -76,6 +76,9 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 		mux.Handle("/slack/", app.Handler())
 	}
 	if cfg.SlackAppToken != "" {
+		if err := s.joinSocketMode(ctx); err != nil {
+			return err
+		}
 		// ctx ends when shutdown starts, which closes the socket.
 		s.bg.Go(func(context.Context) {
 			if err := app.Run(ctx); err != nil && ctx.Err() == nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"os"
 	"strings"
@@ -94,6 +96,28 @@ func (s *server) claims() bot.Claims {
 	return bot.FallbackClaims{Primary: s.store, Fallback: bot.NewMemoryClaims(0, 0, nil), OnError: func(err error) {
 		s.log.Error("delivery claims fall back to memory: the store failed", "err", err)
 	}}
+}
+
+// joinSocketMode registers this replica's Slack Socket Mode connection in
+// the shared store until shutdown, and refuses to start one more replica
+// than Slack allows connections: Slack would disconnect it, over and over.
+// A store that cannot tell does not stop the start.
+func (s *server) joinSocketMode(ctx context.Context) error {
+	if !s.shared() {
+		return nil
+	}
+	replica := s.app.cfg.Replica
+	if err := s.store.JoinSocketMode(ctx, replica); err != nil {
+		if errors.Is(err, store.ErrSocketModeFull) {
+			return bad("SLACK_APP_TOKEN", "%d other replicas already hold Socket Mode connections for this Slack app, as many as Slack allows: "+
+				"run at most %d replicas with SLACK_APP_TOKEN, or receive events over HTTP (SLACK_SIGNING_SECRET) behind a load balancer",
+				store.SocketModeLimit, store.SocketModeLimit)
+		}
+		s.log.Warn("cannot count the replicas in Socket Mode; connecting anyway", "err", err)
+		return nil
+	}
+	s.bg.Go(func(context.Context) { s.store.HoldSocketMode(ctx, replica) })
+	return nil
 }
 
 // corpusLag answers /readyz for a replica whose corpus lags the

@@ -497,3 +497,29 @@ func TestReadyzSaysWhenTheCorpusLagsTheDatabase(t *testing.T) {
 		t.Errorf("exit %d", code)
 	}
 }
+
+// Slack allows 10 Socket Mode connections per app and disconnects an
+// 11th: an 11th replica in Socket Mode refuses to start, saying why.
+func TestEleventhSocketModeReplicaRefusesToStart(t *testing.T) {
+	db := newReplicaDB(t)
+	first := startServe(t, map[string]string{"FAQBOT_DATABASE_URL": db.url}) // makes the schema
+	first.ready()
+	first.stop()
+	now := time.Now().UnixMilli()
+	for i := range 10 {
+		if _, err := db.admin.Exec(`INSERT INTO `+db.app+`.socket_replicas (replica, started, at) VALUES ($1, $2, $2)`, fmt.Sprint("live-", i), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := withDefaults(t, map[string]string{"FAQBOT_DATABASE_URL": db.url, "FAQBOT_REPLICA": "eleventh",
+		"SLACK_BOT_TOKEN": "xoxb-local", "SLACK_APP_TOKEN": "xapp-1-local", "SLACK_API_URL": newSlackWorkspace(t).api.URL + "/"})
+	var stderr strings.Builder
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	if code := run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &stderr, func(k string) string { return env[k] }); code != exitUsage {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitUsage, stderr.String())
+	}
+	if msg := errorLine(stderr.String()); !strings.Contains(msg, "SLACK_APP_TOKEN") || !strings.Contains(msg, "10 other replicas") {
+		t.Errorf("error %q does not say that Slack's limit is reached", msg)
+	}
+}

@@ -34,3 +34,11 @@ CREATE TABLE embeddings (
     PRIMARY KEY (model, text_hash)
 );
 CREATE INDEX embeddings_at ON embeddings (at);
+
+-- socket_replicas are the replicas holding a Slack Socket Mode connection;
+-- each writes at while it runs. Slack allows 10 connections per app.
+CREATE TABLE socket_replicas (
+    replica TEXT PRIMARY KEY,
+    started BIGINT NOT NULL,
+    at      BIGINT NOT NULL
+);
