@@ -2,233 +2,17 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strconv"
+	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/faqbot/faqbot/bot"
-	"github.com/faqbot/faqbot/corpus"
 )
-
-// replicaDB is a schema of its own on the test PostgreSQL server, and a
-// URL for faqbot that names its connections (application_name), so that
-// the test can drop them, and nobody else's, as a server restart does.
-type replicaDB struct {
-	url, app string
-	admin    *sql.DB
-}
-
-func newReplicaDB(t *testing.T) *replicaDB {
-	t.Helper()
-	base := os.Getenv("FAQBOT_TEST_DATABASE_URL")
-	if base == "" {
-		t.Skip("FAQBOT_TEST_DATABASE_URL is not set: no PostgreSQL for the replica tests (.ci/run starts one)")
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "faqbot_replicas_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { // registered first: runs after the processes are gone
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return &replicaDB{url: base + sep + "search_path=" + schema + "&application_name=" + schema, app: schema, admin: admin}
-}
-
-// dropConnections ends every server session of the replicas, as a restart
-// of PostgreSQL does, and returns how many it ended.
-func (d *replicaDB) dropConnections(t *testing.T) int {
-	t.Helper()
-	var n int
-	if err := d.admin.QueryRow(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, d.app).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// faqFolder writes the embedded FAQ, plus extra Markdown, as a corpus
-// folder of its own.
-func faqFolder(t *testing.T, extra string) string {
-	t.Helper()
-	dir := t.TempDir()
-	writeFAQ(t, dir, faqText(t)+extra)
-	return dir
-}
-
-func writeFAQ(t *testing.T, dir, text string) {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(dir, corpus.DefaultName), []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-const newSection = "\n## Is there a checklist for the last week?\n\nYes: export your segments, pause recurring journeys and tell your team the date.\n"
-
-// replicaSet starts faqbot replicas on one database and Slack workspace.
-type replicaSet struct {
-	t     *testing.T
-	bin   string
-	db    *replicaDB
-	slack *slackWorkspace
-}
-
-func (rs *replicaSet) env(name, corpusDir string) map[string]string {
-	env := rs.slack.env()
-	env["FAQBOT_DATABASE_URL"], env["FAQBOT_REPLICA"], env["FAQBOT_CORPUS"] = rs.db.url, name, corpusDir
-	env["FAQBOT_ADDR"], env["FAQBOT_DATA_DIR"], env["FAQBOT_ADMIN_TOKEN"] = "127.0.0.1:0", rs.t.TempDir(), recordsToken
-	return env
-}
-
-func (rs *replicaSet) start(name, corpusDir string) *process {
-	rs.t.Helper()
-	return startProcess(rs.t, rs.bin, rs.env(name, corpusDir))
-}
-
-// terminate stops a replica as an orchestrator does (SIGTERM) and waits
-// for it to drain.
-func (p *process) terminate(t *testing.T) {
-	t.Helper()
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.exited:
-	case <-time.After(waitLimit):
-		t.Fatalf("replica did not stop:\n%s", p.logs)
-	}
-	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
-		t.Errorf("replica exited %d:\n%s", code, p.logs)
-	}
-}
-
-func (p *process) kill(t *testing.T) {
-	t.Helper()
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	select {
-	case <-p.exited:
-	case <-time.After(waitLimit):
-		t.Fatal("replica survived SIGKILL")
-	}
-}
-
-// metric reads one sample of /metrics.
-func (p *process) metric(t *testing.T, name string) float64 {
-	t.Helper()
-	r := do(t, "GET", p.url+"/metrics", "")
-	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + ` (\S+)$`).FindSubmatch(r.body)
-	if m == nil {
-		t.Fatalf("/metrics has no %s", name)
-	}
-	v, err := strconv.ParseFloat(string(m[1]), 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-// ask asks a replica over /api/ask and returns the status and the corpus
-// version of the answer.
-func ask(client *http.Client, base, question string) (int, string, error) {
-	resp, err := client.Post(base+"/api/ask", "application/json", strings.NewReader(askJSON(question)))
-	if err != nil {
-		return 0, "", err
-	}
-	defer resp.Body.Close()
-	var a bot.Answer
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode == http.StatusOK {
-		if err := json.Unmarshal(body, &a); err != nil {
-			return resp.StatusCode, "", fmt.Errorf("not an answer: %s", body)
-		}
-	}
-	return resp.StatusCode, a.CorpusVersion, nil
-}
-
-// askLoad asks replicas over and over until stopped and keeps, per
-// replica and worker, the versions answers came from in order.
-type askLoad struct {
-	stop   chan struct{}
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	seq    map[string][]string // "replica/worker" -> versions in order
-	failed []string
-	asked  atomic.Int64
-}
-
-func startLoad(targets map[string]string, workers int) *askLoad {
-	l := &askLoad{stop: make(chan struct{}), seq: map[string][]string{}}
-	client := &http.Client{Timeout: waitLimit}
-	for name, base := range targets {
-		for w := range workers {
-			key := fmt.Sprintf("%s/%d", name, w)
-			l.wg.Go(func() {
-				for {
-					select {
-					case <-l.stop:
-						return
-					default:
-					}
-					status, version, err := ask(client, base, "When will outbound marketing be removed?")
-					l.asked.Add(1)
-					l.mu.Lock()
-					if err != nil || status != http.StatusOK {
-						l.failed = append(l.failed, fmt.Sprintf("%s: %d %v", key, status, err))
-					} else {
-						l.seq[key] = append(l.seq[key], version)
-					}
-					l.mu.Unlock()
-				}
-			})
-		}
-	}
-	return l
-}
-
-func (l *askLoad) finish() { close(l.stop); l.wg.Wait() }
-
-// checkSwap checks that every answer came from old or new and that no
-// worker got old after new.
-func (l *askLoad) checkSwap(t *testing.T, old, new string) {
-	t.Helper()
-	for key, seq := range l.seq {
-		sawNew := false
-		for i, v := range seq {
-			switch {
-			case v != old && v != new:
-				t.Errorf("%s: answer %d from corpus %q, neither %s nor %s", key, i, v, old, new)
-			case v == new:
-				sawNew = true
-			case sawNew:
-				t.Errorf("%s: answer %d from the old corpus after one from the new", key, i)
-			}
-		}
-	}
-}
 
 // TestReplicasOnOnePostgres runs real faqbot processes against one
 // PostgreSQL database and checks what issue 13 asks of them: one reply per
@@ -237,148 +21,23 @@ func (l *askLoad) checkSwap(t *testing.T, old, new string) {
 // late replica that starts on the shared corpus without embedding, and
 // replicas that ride out the server dropping their connections.
 func TestReplicasOnOnePostgres(t *testing.T) {
-	db := newReplicaDB(t)
-	rs := &replicaSet{t: t, bin: buildFaqbot(t), db: db, slack: newSlackWorkspace(t)}
-	const q = "What happens to my segments after the transition?"
-
+	rs := &replicaSet{t: t, db: newReplicaDB(t), bin: buildFaqbot(t), slack: newSlackWorkspace(t)}
 	a := rs.start("replica-a", faqFolder(t, ""))
 	b := rs.start("replica-b", faqFolder(t, ""))
-	ready := b.logs.waitFor(t, "faqbot ready", b.exited)
-	if ready["replica"] != "replica-b" || ready["corpus_revision"] != float64(1) {
-		t.Errorf("B's start-up line: replica %v, corpus revision %v", ready["replica"], ready["corpus_revision"])
-	}
-	wantMetrics(t, string(do(t, "GET", b.url+"/metrics", "").body), `faqbot_replica_info{replica="replica-b"} 1`, "faqbot_corpus_revision 1")
-	if n := a.metric(t, "faqbot_embeddings_computed_total"); n == 0 {
-		t.Error("the first replica embedded nothing")
-	}
-	if n := b.metric(t, "faqbot_embeddings_computed_total"); n != 0 {
-		t.Errorf("the second replica embedded %v texts the first had embedded", n)
-	}
+	rs.checkSharedStart(a, b)
 
-	// A Slack event answered by A, retried to B: one reply.
-	rs.slack.mention(a.url, "EvR1", "1700001000.000001", q)
+	// A Slack event answered by A, retried to B: one reply (counted below).
+	rs.slack.mention(a.url, "EvR1", "1700001000.000001", question)
 	answer := rs.slack.waitPost("C1", "1700001000.000001")
-	rs.slack.mention(b.url, "EvR1", "1700001000.000001", q, "X-Slack-Retry-Num", "1")
+	rs.slack.mention(b.url, "EvR1", "1700001000.000001", question, "X-Slack-Retry-Num", "1")
+	rs.askHumanOnEach(answer, a, b)
 
-	// "Ask a human" on the same answer, on both replicas at once: one
-	// escalation.
-	var clicks sync.WaitGroup
-	for i, p := range []*process{a, b} {
-		clicks.Go(func() {
-			if r := rs.slack.click(p.url, answer, "1700001000.000900", fmt.Sprint("UCLICK", i), "ask_human"); r.status != http.StatusOK {
-				t.Errorf("click on replica %d: %d %s", i, r.status, r.body)
-			}
-		})
-	}
-	clicks.Wait()
+	newVersion := rs.checkRefreshReaches(a, b, corpusDirOf(a), faqText(t)+newSection)
+	c := rs.checkLateReplica(newVersion)
+	rs.checkKilledReplicas(a, b, c)
 
-	// /admin/refresh on A, under load on both: B serves the new corpus
-	// within 5 s, and nobody gets a failed or mixed answer.
-	old := decodeAnswer(t, do(t, "POST", b.url+"/api/ask", askJSON(q))).CorpusVersion
-	load := startLoad(map[string]string{"a": a.url, "b": b.url}, 3)
-	time.Sleep(200 * time.Millisecond) // answers from the old corpus first
-	writeFAQ(t, corpusDirOf(a), faqText(t)+newSection)
-	r := do(t, "POST", a.url+"/admin/refresh", "", "Authorization", "Bearer "+recordsToken)
-	if r.status != http.StatusOK {
-		t.Fatalf("refresh: %d %s", r.status, r.body)
-	}
-	refreshed := time.Now()
-	var summary struct {
-		NewVersion string `json:"new_version"`
-	}
-	json.Unmarshal(r.body, &summary)
-	if summary.NewVersion == "" || summary.NewVersion == old {
-		t.Fatalf("refresh did not change the version: %s", r.body)
-	}
-	for {
-		if _, v, err := ask(http.DefaultClient, b.url, q); err == nil && v == summary.NewVersion {
-			break
-		}
-		if time.Since(refreshed) > 5*time.Second {
-			t.Fatalf("B still serves the old corpus 5 s after the refresh on A:\n%s", b.logs)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Logf("B served %s %v after the refresh on A returned", summary.NewVersion, time.Since(refreshed).Round(time.Millisecond))
-	time.Sleep(200 * time.Millisecond) // answers from the new corpus too
-	load.finish()
-	if len(load.failed) > 0 {
-		t.Errorf("%d of %d answers failed during the swap: %v", len(load.failed), load.asked.Load(), load.failed[:min(5, len(load.failed))])
-	}
-	load.checkSwap(t, old, summary.NewVersion)
-
-	// A third replica, configured with the old FAQ, starts on the new one
-	// and embeds nothing.
-	c := rs.start("replica-c", faqFolder(t, ""))
-	if line := c.logs.waitFor(t, "faqbot ready", c.exited); line["corpus_version"] != summary.NewVersion {
-		t.Errorf("the late replica serves %v, want %s", line["corpus_version"], summary.NewVersion)
-	}
-	if n := c.metric(t, "faqbot_embeddings_computed_total"); n != 0 {
-		t.Errorf("the late replica embedded %v texts", n)
-	}
-	if n := c.metric(t, "faqbot_embeddings_shared_total"); n == 0 {
-		t.Error("the late replica took no vectors from the shared cache")
-	}
-
-	// An event A never acknowledged (it hangs, then dies by kill -9),
-	// retried to B: B answers it once.
-	a.cmd.Process.Signal(syscall.SIGSTOP)
-	if _, err := sendEvent(rs.slack, a.url, "EvR2", "1700001000.000002", q, 2*time.Second); err == nil {
-		t.Error("a stopped replica acknowledged an event")
-	}
-	a.kill(t)
-	rs.slack.mention(b.url, "EvR2", "1700001000.000002", q, "X-Slack-Retry-Num", "1")
-	rs.slack.waitPost("C1", "1700001000.000002")
-	// An event C answered before it died by kill -9, retried to B: no
-	// second reply.
-	rs.slack.mention(c.url, "EvR3", "1700001000.000003", q)
-	rs.slack.waitPost("C1", "1700001000.000003")
-	c.kill(t)
-	rs.slack.mention(b.url, "EvR3", "1700001000.000003", q, "X-Slack-Retry-Num", "1")
-
-	// The server drops every connection (as a restart does) while B and a
-	// new A answer: answers keep flowing, Slack events are answered again
-	// once claims can be checked, and a refresh still fans out.
 	a = rs.start("replica-a2", faqFolder(t, ""))
-	load = startLoad(map[string]string{"a": a.url, "b": b.url}, 2)
-	time.Sleep(100 * time.Millisecond)
-	if n := db.dropConnections(t); n == 0 {
-		t.Fatal("no connection to drop")
-	}
-	time.Sleep(300 * time.Millisecond)
-	load.finish()
-	if len(load.failed) > 0 {
-		t.Errorf("%d of %d answers failed while the database dropped connections: %v", len(load.failed), load.asked.Load(), load.failed[:min(5, len(load.failed))])
-	}
-	answeredAfterDrop := false
-	for i := 0; i < 50 && !answeredAfterDrop; i++ {
-		ts := fmt.Sprintf("1700001100.%06d", i)
-		rs.slack.mention(b.url, fmt.Sprint("EvDrop", i), ts, q)
-		deadline := time.Now().Add(2 * time.Second)
-		for !answeredAfterDrop && time.Now().Before(deadline) {
-			answeredAfterDrop = len(rs.slack.postsIn("C1", ts)) > 0
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	if !answeredAfterDrop {
-		t.Fatalf("no Slack event answered after the connections dropped:\n%s", b.logs)
-	}
-	writeFAQ(t, corpusDirOf(b), faqText(t)+newSection+"\n## One more question\n\nOne more answer.\n")
-	r = do(t, "POST", b.url+"/admin/refresh", "", "Authorization", "Bearer "+recordsToken)
-	if r.status != http.StatusOK {
-		t.Fatalf("refresh after the drop: %d %s", r.status, r.body)
-	}
-	json.Unmarshal(r.body, &summary)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if _, v, err := ask(http.DefaultClient, a.url, q); err == nil && v == summary.NewVersion {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("A does not serve the refresh B made after the drop:\n%s", a.logs)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	rs.checkConnectionsDropped(a, b)
 
 	// Drained, the replicas have posted all they will.
 	a.terminate(t)
@@ -393,46 +52,152 @@ func TestReplicasOnOnePostgres(t *testing.T) {
 	}
 }
 
-// corpusDirOf is the corpus folder a replica was started with.
-func corpusDirOf(p *process) string {
-	for _, kv := range p.cmd.Env {
-		if v, ok := strings.CutPrefix(kv, "FAQBOT_CORPUS="); ok {
-			return v
+const question = "What happens to my segments after the transition?"
+
+// checkSharedStart checks that a second replica starts on the corpus the
+// first shared, named, and without embedding what the first embedded.
+func (rs *replicaSet) checkSharedStart(a, b *process) {
+	t := rs.t
+	t.Helper()
+	ready := b.logs.waitFor(t, "faqbot ready", b.exited)
+	if ready["replica"] != "replica-b" || ready["corpus_revision"] != float64(1) {
+		t.Errorf("B's start-up line: replica %v, corpus revision %v", ready["replica"], ready["corpus_revision"])
+	}
+	wantMetrics(t, string(do(t, "GET", b.url+"/metrics", "").body), `faqbot_replica_info{replica="replica-b"} 1`, "faqbot_corpus_revision 1")
+	if n := a.metric(t, "faqbot_embeddings_computed_total"); n == 0 {
+		t.Error("the first replica embedded nothing")
+	}
+	if n := b.metric(t, "faqbot_embeddings_computed_total"); n != 0 {
+		t.Errorf("the second replica embedded %v texts the first had embedded", n)
+	}
+}
+
+// askHumanOnEach clicks "Ask a human" on the same answer on every replica
+// at once (the escalations are counted at the end).
+func (rs *replicaSet) askHumanOnEach(answer url.Values, replicas ...*process) {
+	var clicks sync.WaitGroup
+	for i, p := range replicas {
+		clicks.Go(func() {
+			if r := rs.slack.click(p.url, answer, "1700001000.000900", fmt.Sprint("UCLICK", i), "ask_human"); r.status != http.StatusOK {
+				rs.t.Errorf("click on replica %d: %d %s", i, r.status, r.body)
+			}
+		})
+	}
+	clicks.Wait()
+}
+
+// checkRefreshReaches writes text to from's corpus folder and refreshes
+// from under a load of questions on both replicas: to serves the new
+// corpus within 5 s, and nobody gets a failed or mixed answer. It returns
+// the new version.
+func (rs *replicaSet) checkRefreshReaches(from, to *process, dir, text string) string {
+	t := rs.t
+	t.Helper()
+	old := decodeAnswer(t, do(t, "POST", to.url+"/api/ask", askJSON(question))).CorpusVersion
+	load := startLoad(map[string]string{"from": from.url, "to": to.url}, 3)
+	time.Sleep(200 * time.Millisecond) // answers from the old corpus first
+	writeFAQ(t, dir, text)
+	r := do(t, "POST", from.url+"/admin/refresh", "", "Authorization", "Bearer "+recordsToken)
+	if r.status != http.StatusOK {
+		t.Fatalf("refresh: %d %s", r.status, r.body)
+	}
+	refreshed := time.Now()
+	var summary struct {
+		NewVersion string `json:"new_version"`
+	}
+	json.Unmarshal(r.body, &summary)
+	if summary.NewVersion == "" || summary.NewVersion == old {
+		t.Fatalf("refresh did not change the version: %s", r.body)
+	}
+	for {
+		if _, v, err := ask(http.DefaultClient, to.url, question); err == nil && v == summary.NewVersion {
+			break
+		}
+		if time.Since(refreshed) > 5*time.Second {
+			t.Fatalf("the other replica still serves the old corpus 5 s after the refresh:\n%s", to.logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Logf("the other replica served %s %v after the refresh returned", summary.NewVersion, time.Since(refreshed).Round(time.Millisecond))
+	time.Sleep(200 * time.Millisecond) // answers from the new corpus too
+	load.finish()
+	if len(load.failed) > 0 {
+		t.Errorf("%d of %d answers failed during the swap: %v", len(load.failed), load.asked.Load(), load.failed[:min(5, len(load.failed))])
+	}
+	load.checkSwap(t, old, summary.NewVersion)
+	return summary.NewVersion
+}
+
+// checkLateReplica starts a replica configured with the old FAQ: it
+// starts on version and embeds nothing.
+func (rs *replicaSet) checkLateReplica(version string) *process {
+	t := rs.t
+	t.Helper()
+	c := rs.start("replica-c", faqFolder(t, ""))
+	if line := c.logs.waitFor(t, "faqbot ready", c.exited); line["corpus_version"] != version {
+		t.Errorf("the late replica serves %v, want %s", line["corpus_version"], version)
+	}
+	if n := c.metric(t, "faqbot_embeddings_computed_total"); n != 0 {
+		t.Errorf("the late replica embedded %v texts", n)
+	}
+	if n := c.metric(t, "faqbot_embeddings_shared_total"); n == 0 {
+		t.Error("the late replica took no vectors from the shared cache")
+	}
+	return c
+}
+
+// checkKilledReplicas kills a and c with SIGKILL around Slack events
+// retried to b (the replies are counted at the end).
+func (rs *replicaSet) checkKilledReplicas(a, b, c *process) {
+	t := rs.t
+	t.Helper()
+	// An event A never acknowledged (it hangs, then dies), retried to B: B
+	// answers it.
+	a.cmd.Process.Signal(syscall.SIGSTOP)
+	if _, err := sendEvent(rs.slack, a.url, "EvR2", "1700001000.000002", question, 2*time.Second); err == nil {
+		t.Error("a stopped replica acknowledged an event")
+	}
+	a.kill(t)
+	rs.slack.mention(b.url, "EvR2", "1700001000.000002", question, "X-Slack-Retry-Num", "1")
+	rs.slack.waitPost("C1", "1700001000.000002")
+	// An event C answered before it died, retried to B: no second reply.
+	rs.slack.mention(c.url, "EvR3", "1700001000.000003", question)
+	rs.slack.waitPost("C1", "1700001000.000003")
+	c.kill(t)
+	rs.slack.mention(b.url, "EvR3", "1700001000.000003", question, "X-Slack-Retry-Num", "1")
+}
+
+// checkConnectionsDropped has the server drop every connection of the
+// replicas (as a restart does) while they answer: answers keep flowing,
+// Slack events are answered again once claims can be checked, and a
+// refresh still fans out.
+func (rs *replicaSet) checkConnectionsDropped(a, b *process) {
+	t := rs.t
+	t.Helper()
+	load := startLoad(map[string]string{"a": a.url, "b": b.url}, 2)
+	time.Sleep(100 * time.Millisecond)
+	if n := rs.db.dropConnections(t); n == 0 {
+		t.Fatal("no connection to drop")
+	}
+	time.Sleep(300 * time.Millisecond)
+	load.finish()
+	if len(load.failed) > 0 {
+		t.Errorf("%d of %d answers failed while the database dropped connections: %v", len(load.failed), load.asked.Load(), load.failed[:min(5, len(load.failed))])
+	}
+	answered := false
+	for i := 0; i < 50 && !answered; i++ {
+		ts := fmt.Sprintf("1700001100.%06d", i)
+		rs.slack.mention(b.url, fmt.Sprint("EvDrop", i), ts, question)
+		deadline := time.Now().Add(2 * time.Second)
+		for !answered && time.Now().Before(deadline) {
+			answered = len(rs.slack.postsIn("C1", ts)) > 0
+			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	return ""
-}
-
-// faqText is the embedded FAQ's Markdown.
-func faqText(t *testing.T) string {
-	t.Helper()
-	c, err := corpus.Default()
-	if err != nil {
-		t.Fatal(err)
+	if !answered {
+		t.Fatalf("no Slack event answered after the connections dropped:\n%s", b.logs)
 	}
-	return string(c.Snapshot.Pages[0].Data)
-}
-
-// sendEvent sends a signed app_mention and waits at most timeout for the
-// acknowledgement, as Slack does.
-func sendEvent(w *slackWorkspace, base, eventID, ts, text string, timeout time.Duration) (int, error) {
-	body := fmt.Sprintf(`{"type":"event_callback","event_id":%q,"event":{"type":"app_mention","user":"U123","channel":"C1","ts":%q,"text":%q}}`, eventID, ts, "<@UBOT> "+text)
-	now := strconv.FormatInt(time.Now().Unix(), 10)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, "POST", base+"/slack/events", strings.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Slack-Request-Timestamp", now)
-	req.Header.Set("X-Slack-Signature", slackSign(w.secret, now, body))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	rs.checkRefreshReaches(b, a, corpusDirOf(b), faqText(t)+newSection+"\n## One more question\n\nOne more answer.\n")
 }
 
 // A replica that cannot load the corpus another replica shared (a newer
