@@ -14,6 +14,8 @@ type Corpus struct {
 	Documents []*Document
 	// Version changes whenever any section's content changes.
 	Version string
+	// Snapshot is the pages the corpus was parsed from.
+	Snapshot Snapshot
 }
 
 // Document is one Markdown page.

@@ -45,11 +45,7 @@ const maxDocumentBytes = 4 << 20
 
 // Default returns the FAQ built into the binary.
 func Default() (*Corpus, error) {
-	doc, err := parseFAQ(DefaultName, defaultFAQ, "")
-	if err != nil {
-		return nil, err
-	}
-	return build("embedded:"+DefaultName, []*Document{doc}), nil
+	return Loader{}.Parse(defaultSnapshot())
 }
 
 // Loader reads corpora from files, folders and URLs.
@@ -64,28 +60,34 @@ type Loader struct {
 // Load reads a corpus: "" for the embedded FAQ, an http(s) URL of one page, a
 // Markdown file, or a folder whose .md files (not its subfolders) are pages.
 func (l Loader) Load(ctx context.Context, source string) (*Corpus, error) {
+	s, err := l.Read(ctx, source)
+	if err != nil {
+		return nil, err
+	}
+	return l.Parse(s)
+}
+
+// Read reads the pages of a corpus, as Load does, without parsing them.
+func (l Loader) Read(ctx context.Context, source string) (Snapshot, error) {
 	switch {
 	case source == "":
-		return Default()
+		return defaultSnapshot(), nil
 	case strings.HasPrefix(source, "http://"), strings.HasPrefix(source, "https://"):
 		return l.loadURL(ctx, source)
 	}
 	info, err := os.Stat(source)
 	if err != nil {
-		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: %w", source, err)
 	}
 	if info.IsDir() {
 		return l.loadDir(source)
 	}
 	data, err := readLimited(source)
 	if err != nil {
-		return nil, err
+		return Snapshot{}, err
 	}
-	doc, err := parseFAQ(docName(filepath.Base(source)), data, l.BaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("load corpus %s: %w", source, err)
-	}
-	return build(source, []*Document{doc}), nil
+	file := filepath.Base(source)
+	return Snapshot{Source: source, Pages: []Page{{Name: docName(file), File: file, Data: data}}}, nil
 }
 
 // parseFAQ parses a page that must have question sections.
@@ -100,12 +102,12 @@ func parseFAQ(name string, data []byte, baseURL string) (*Document, error) {
 	return doc, nil
 }
 
-func (l Loader) loadDir(dir string) (*Corpus, error) {
+func (l Loader) loadDir(dir string) (Snapshot, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("load corpus %s: %w", dir, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: %w", dir, err)
 	}
-	var docs []*Document
+	s := Snapshot{Source: dir, Folder: true}
 	seen := map[string]string{}
 	for _, e := range entries {
 		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), ".md") {
@@ -114,39 +116,30 @@ func (l Loader) loadDir(dir string) (*Corpus, error) {
 		p := filepath.Join(dir, e.Name())
 		data, err := readLimited(p)
 		if err != nil {
-			return nil, err
+			return Snapshot{}, err
 		}
 		name := docName(e.Name())
 		if other, dup := seen[name]; dup {
-			return nil, fmt.Errorf("load corpus %s: %s and %s are both the page %s", dir, other, e.Name(), name)
+			return Snapshot{}, fmt.Errorf("load corpus %s: %s and %s are both the page %s", dir, other, e.Name(), name)
 		}
 		seen[name] = e.Name()
-		doc, err := Parse(name, data, l.BaseURL)
-		if err != nil {
-			return nil, fmt.Errorf("load corpus %s: %w", p, err)
-		}
-		// In a folder of guides a short page without "##" headings is still
-		// content: it is cited as a whole. A page with nothing at all is not.
-		if len(doc.Sections) == 0 {
-			return nil, fmt.Errorf("load corpus %s: %w", p, ErrNoSections)
-		}
-		docs = append(docs, doc)
+		s.Pages = append(s.Pages, Page{Name: name, File: e.Name(), Data: data})
 	}
-	if len(docs) == 0 {
-		return nil, fmt.Errorf("load corpus %s: no .md files", dir)
+	if len(s.Pages) == 0 {
+		return Snapshot{}, fmt.Errorf("load corpus %s: no .md files", dir)
 	}
-	sort.Slice(docs, func(i, j int) bool { return docs[i].Name < docs[j].Name })
-	return build(dir, docs), nil
+	sort.Slice(s.Pages, func(i, j int) bool { return s.Pages[i].Name < s.Pages[j].Name })
+	return s, nil
 }
 
-func (l Loader) loadURL(ctx context.Context, source string) (*Corpus, error) {
+func (l Loader) loadURL(ctx context.Context, source string) (Snapshot, error) {
 	u, err := url.Parse(source)
 	if err != nil {
-		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: %w", source, err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, source, nil)
 	if err != nil {
-		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: %w", source, err)
 	}
 	req.Header.Set("Accept", "text/markdown, text/plain;q=0.9")
 	client := l.HTTPClient
@@ -155,21 +148,21 @@ func (l Loader) loadURL(ctx context.Context, source string) (*Corpus, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: %w", source, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("load corpus %s: HTTP %s", source, resp.Status)
+		return Snapshot{}, fmt.Errorf("load corpus %s: HTTP %s", source, resp.Status)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: %w", source, err)
 	}
 	if len(data) > maxDocumentBytes {
-		return nil, fmt.Errorf("load corpus %s: larger than %d bytes", source, maxDocumentBytes)
+		return Snapshot{}, fmt.Errorf("load corpus %s: larger than %d bytes", source, maxDocumentBytes)
 	}
 	if err := checkMarkdown(resp.Header.Get("Content-Type"), data); err != nil {
-		return nil, fmt.Errorf("load corpus %s: %w", source, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: %w", source, err)
 	}
 	name := docName(path.Base(u.Path))
 	if name == "/" || name == "." {
@@ -178,11 +171,7 @@ func (l Loader) loadURL(ctx context.Context, source string) (*Corpus, error) {
 	if !strings.HasSuffix(name, ".md") {
 		name += ".md"
 	}
-	doc, err := parseFAQ(name, data, l.BaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("load corpus %s: %w", source, err)
-	}
-	return build(source, []*Document{doc}), nil
+	return Snapshot{Source: source, Pages: []Page{{Name: name, File: name, Data: data}}}, nil
 }
 
 // checkMarkdown refuses responses that are plainly not Markdown: an HTML page
@@ -233,8 +222,8 @@ func docName(file string) string {
 	return stem + ext
 }
 
-func build(source string, docs []*Document) *Corpus {
-	c := &Corpus{Source: source, Documents: docs}
+func build(s Snapshot, docs []*Document) *Corpus {
+	c := &Corpus{Source: s.Source, Documents: docs, Snapshot: s}
 	c.computeVersion()
 	return c
 }

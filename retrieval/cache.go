@@ -27,12 +27,22 @@ type Cache struct {
 	dirty bool // new vectors since the last save
 
 	hits, misses atomic.Int64
+
+	// shared, when set, is consulted before the embedder (Share).
+	shared        SharedVectors
+	onSharedError func(error)
+	// sharedHits counts vectors found in shared; computed, texts the
+	// embedder was asked for.
+	sharedHits, computed atomic.Int64
 }
 
-// CacheStats counts lookups since the cache was opened.
+// CacheStats counts lookups since the cache was opened. Misses were not
+// in this process's cache; of them, SharedHits were in the shared cache
+// and Computed went to the embedder.
 type CacheStats struct {
-	Hits, Misses int64
-	Entries      int
+	Hits, Misses         int64
+	SharedHits, Computed int64
+	Entries              int
 }
 
 // cacheFile is the on-disk form. Version guards against reading a file
@@ -99,9 +109,11 @@ func (c *Cache) Embed(ctx context.Context, e Embedder, texts []string) ([][]floa
 	c.mu.Unlock()
 	c.hits.Add(int64(len(texts) - len(missing)))
 	c.misses.Add(int64(len(missing)))
+	missing = c.fromShared(ctx, e.Name(), keys, missing, out)
 	if len(missing) == 0 {
 		return out, nil
 	}
+	c.computed.Add(int64(len(missing)))
 	batch := make([]string, len(missing))
 	for j, i := range missing {
 		batch[j] = texts[i]
@@ -114,7 +126,6 @@ func (c *Cache) Embed(ctx context.Context, e Embedder, texts []string) ([][]floa
 		return nil, fmt.Errorf("embedder %s returned %d vectors for %d texts", e.Name(), len(vecs), len(batch))
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	for j, i := range missing {
 		v := unit(vecs[j])
 		out[i] = v
@@ -122,6 +133,8 @@ func (c *Cache) Embed(ctx context.Context, e Embedder, texts []string) ([][]floa
 		c.used[keys[i]] = true
 	}
 	c.dirty = true
+	c.mu.Unlock()
+	c.toShared(ctx, e.Name(), keys, missing, out)
 	return out, nil
 }
 
@@ -130,7 +143,7 @@ func (c *Cache) Stats() CacheStats {
 	c.mu.Lock()
 	n := len(c.vecs)
 	c.mu.Unlock()
-	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Entries: n}
+	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), SharedHits: c.sharedHits.Load(), Computed: c.computed.Load(), Entries: n}
 }
 
 // Save writes the entries used since the cache was opened (so passages that

@@ -46,9 +46,12 @@ type Store struct {
 	// spin on the file lock, and r reads beside it (WAL).
 	w, r    *sql.DB
 	backend string
-	opts    Options
-	salt    []byte
-	log     *slog.Logger
+	// dsn is the PostgreSQL URL, for the connection that listens for
+	// notifications; never logged.
+	dsn  string
+	opts Options
+	salt []byte
+	log  *slog.Logger
 	// stmts are the hot statements prepared on the writer (SQLite).
 	stmts      map[string]*sql.Stmt
 	sqliteSync sqliteSync
@@ -88,7 +91,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	var err error
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		s.backend = Postgres
+		s.backend, s.dsn = Postgres, url
 		s.w, err = openPostgres(ctx, url)
 		s.r = s.w
 	case strings.HasPrefix(url, "sqlite:"):

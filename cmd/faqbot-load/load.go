@@ -95,8 +95,10 @@ func (r *recorder) ask(d time.Duration, err error) {
 type loader struct {
 	cfg    config
 	client *http.Client
-	target string
-	rec    *recorder
+	// targets are the replicas: request i goes to targets[i%len], the
+	// retry of event i to the next one, as Slack's load balancer might.
+	targets []string
+	rec     *recorder
 	// slots bounds requests in flight, so an unresponsive server cannot make
 	// the generator itself run out of memory or ports.
 	slots chan struct{}
@@ -135,7 +137,7 @@ func (l *loader) fireEvent(ctx context.Context, e event, i int, at time.Time) {
 	l.rec.lag(at)
 	body := e.body()
 	l.send(func() {
-		l.rec.ack(l.postEvent(ctx, body, 0, at))
+		l.rec.ack(l.postEvent(ctx, l.target(i), body, 0, at))
 	})
 	if !l.retried(i) {
 		return
@@ -149,16 +151,16 @@ func (l *loader) fireEvent(ctx context.Context, e event, i int, at time.Time) {
 			return
 		case <-t.C:
 		}
-		l.rec.ack(l.postEvent(ctx, body, 1, retryAt))
+		l.rec.ack(l.postEvent(ctx, l.target(i+1), body, 1, retryAt))
 	})
 }
 
 // postEvent delivers a signed event and returns the time from when it was
 // due to its acknowledgement.
-func (l *loader) postEvent(ctx context.Context, body []byte, retry int, due time.Time) (time.Duration, error) {
+func (l *loader) postEvent(ctx context.Context, target string, body []byte, retry int, due time.Time) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, l.cfg.timeout)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, l.target+"/slack/events", bytes.NewReader(body))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, target+"/slack/events", bytes.NewReader(body))
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
@@ -171,6 +173,9 @@ func (l *loader) postEvent(ctx context.Context, body []byte, retry int, due time
 	return l.do(req, due)
 }
 
+// target is the replica request i goes to.
+func (l *loader) target(i int) string { return l.targets[i%len(l.targets)] }
+
 // fireAsk sends the i-th /api/ask request.
 func (l *loader) fireAsk(ctx context.Context, i int, at time.Time) {
 	l.rec.lag(at)
@@ -178,7 +183,7 @@ func (l *loader) fireAsk(ctx context.Context, i int, at time.Time) {
 	l.send(func() {
 		ctx, cancel := context.WithTimeout(ctx, l.cfg.timeout)
 		defer cancel()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, l.target+"/api/ask", bytes.NewReader(body))
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, l.target(i)+"/api/ask", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		l.rec.ask(l.do(req, at))
 	})

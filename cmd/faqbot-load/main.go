@@ -6,6 +6,7 @@
 // requests and time and talks to loopback addresses only.
 //
 //	faqbot-load -faqbot ./faqbot -rate 200 -duration 20s
+//	faqbot-load -faqbot ./faqbot -replicas 2 -database-url postgres://127.0.0.1:5432/faqbot -rate 200
 //	faqbot-load -url http://127.0.0.1:8080 -slack-api-addr 127.0.0.1:9999 -rate 50
 //
 // Exit status: 0 when the run passes, 1 when it fails (a duplicate or lost
@@ -45,6 +46,10 @@ type config struct {
 	corpus         string
 	serverLog      string
 	serverLogLevel string
+	// replicas faqbots are started on databaseURL (PostgreSQL), which they
+	// share; events go to them in turn, a retry to another one.
+	replicas    int
+	databaseURL string
 
 	rate, askRate float64
 	duration      time.Duration
@@ -67,6 +72,8 @@ const (
 	maxDuration = 10 * time.Minute
 	maxRequests = 1_000_000
 	maxRate     = 10_000
+	// maxReplicas is as many as Slack lets share a Socket Mode app.
+	maxReplicas = 10
 )
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -82,6 +89,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		c.rateLimited = append(c.rateLimited, m)
 		return nil
 	})
+	fs.IntVar(&c.replicas, "replicas", 1, "how many faqbot processes to start (-faqbot); more than one needs -database-url")
+	fs.StringVar(&c.databaseURL, "database-url", "", "FAQBOT_DATABASE_URL of the started faqbots: a PostgreSQL on a loopback address, which the replicas share")
 	fs.StringVar(&c.corpus, "corpus", "", "FAQBOT_CORPUS for the started faqbot (default: the embedded FAQ)")
 	fs.StringVar(&c.serverLog, "server-log", "", "file to copy the started faqbot's log to")
 	fs.StringVar(&c.serverLogLevel, "server-log-level", "info", "FAQBOT_LOG_LEVEL for the started faqbot")
@@ -128,8 +137,20 @@ func (c *config) validate() error {
 		return fmt.Errorf("-max-asks must be in [0, %d]", maxRequests)
 	case c.retryFraction < 0 || c.retryFraction > 1:
 		return errors.New("-retry-fraction must be in [0, 1]")
+	case c.replicas < 1 || c.replicas > maxReplicas:
+		return fmt.Errorf("-replicas must be in [1, %d]", maxReplicas)
+	case c.replicas > 1 && (c.faqbot == "" || c.databaseURL == ""):
+		return errors.New("-replicas above 1 needs -faqbot and -database-url: replicas share a PostgreSQL database")
+	case c.databaseURL != "" && c.faqbot == "":
+		return errors.New("-database-url configures the faqbots -faqbot starts")
 	case c.maxInFlight <= 0 || c.timeout <= 0 || c.drain < 0 || c.retryDelay < 0 || c.slackLatency < 0 || c.slackLatency > time.Minute:
 		return errors.New("-max-in-flight and -timeout must be positive; -drain, -retry-delay and -slack-latency (at most 1m) not negative")
+	}
+	if c.databaseURL != "" {
+		u, err := url.Parse(c.databaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || !loopback(u.Hostname()) {
+			return errors.New("-database-url: want postgres:// on a loopback address; faqbot-load loads this machine only")
+		}
 	}
 	host, port, err := net.SplitHostPort(c.fakeAddr)
 	if err != nil || !loopback(host) {

@@ -112,6 +112,12 @@ func TestFlags(t *testing.T) {
 		{[]string{"-faqbot", "x", "-max-events", "2000000"}, "-max-events"},
 		{[]string{"-faqbot", "x", "-retry-fraction", "1.5"}, "-retry-fraction"},
 		{[]string{"-faqbot", "x", "extra"}, "unexpected argument"},
+		{[]string{"-faqbot", "x", "-replicas", "2", "-database-url", "postgres://u@127.0.0.1:5432/db"}, ""},
+		{[]string{"-faqbot", "x", "-replicas", "2"}, "-database-url"},
+		{[]string{"-faqbot", "x", "-replicas", "11", "-database-url", "postgres://127.0.0.1/db"}, "-replicas"},
+		{[]string{"-faqbot", "x", "-replicas", "2", "-database-url", "postgres://db.example.com/db"}, "loopback"},
+		{[]string{"-faqbot", "x", "-database-url", "mysql://127.0.0.1/db"}, "postgres://"},
+		{[]string{"-url", "http://127.0.0.1:8080", "-secret", "s", "-slack-api-addr", "127.0.0.1:9999", "-database-url", "postgres://127.0.0.1/db"}, "-faqbot"},
 	} {
 		_, err := parseFlags(c.args, env, io.Discard)
 		switch {

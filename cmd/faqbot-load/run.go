@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,13 +27,9 @@ func execute(ctx context.Context, cfg config, stderr io.Writer) (*report, error)
 	fakeURL := "http://" + ln.Addr().String()
 	client := newClient(cfg)
 
-	target, proc := cfg.url, (*faqbotProcess)(nil)
+	targets, procs := []string{cfg.url}, []*faqbotProcess(nil)
 	if cfg.faqbot != "" {
-		dataDir, err := os.MkdirTemp("", "faqbot-load-")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(dataDir)
+		targets = nil
 		logTo := io.Discard
 		if cfg.serverLog != "" {
 			f, err := os.Create(cfg.serverLog)
@@ -40,29 +37,72 @@ func execute(ctx context.Context, cfg config, stderr io.Writer) (*report, error)
 				return nil, fmt.Errorf("server log: %w", err)
 			}
 			defer f.Close()
-			logTo = f
+			logTo = &lockedWriter{w: f}
 		}
-		if proc, err = startFaqbot(ctx, cfg, fakeURL, dataDir, logTo); err != nil {
-			return nil, err
+		for n := range cfg.replicas {
+			dataDir, err := os.MkdirTemp("", "faqbot-load-")
+			if err != nil {
+				return nil, err
+			}
+			defer os.RemoveAll(dataDir)
+			proc, err := startFaqbot(ctx, cfg, fakeURL, dataDir, n, logTo)
+			if err != nil {
+				return nil, err
+			}
+			defer proc.stop(time.Second) // a no-op once stopped below
+			procs, targets = append(procs, proc), append(targets, proc.url)
 		}
-		defer proc.stop(time.Second) // a no-op once stopped below
-		target = proc.url
 	} else {
 		fmt.Fprintf(stderr, "faqbot-load: fake Slack Web API at %s/api/\n", fakeURL)
 	}
-	if err := waitReady(ctx, client, target, cfg.readyLimit); err != nil {
-		return nil, err
-	}
-	rep := measure(ctx, cfg, client, target, fake)
-	if proc != nil {
-		rep.Server.Exit = "ok"
-		if err := proc.stop(30 * time.Second); err != nil {
-			rep.Server.Exit = err.Error()
+	for _, target := range targets {
+		if err := waitReady(ctx, client, target, cfg.readyLimit); err != nil {
+			return nil, err
 		}
-		rep.Server.LogLines = proc.logLevels()
+	}
+	rep := measure(ctx, cfg, client, targets, fake)
+	if procs != nil {
+		rep.Server.Exit, rep.Server.LogLines = stopAll(procs)
 	}
 	rep.judge(cfg.maxP99)
 	return rep, nil
+}
+
+// stopAll stops the started replicas gracefully, together, and reports
+// how they exited ("ok" when all did cleanly) and their log lines.
+func stopAll(procs []*faqbotProcess) (string, map[string]int) {
+	errs := make([]error, len(procs))
+	var wg sync.WaitGroup
+	for i, p := range procs {
+		wg.Go(func() { errs[i] = p.stop(30 * time.Second) })
+	}
+	wg.Wait()
+	var failed []string
+	lines := map[string]int{}
+	for i, p := range procs {
+		if errs[i] != nil {
+			failed = append(failed, fmt.Sprintf("replica %d: %v", i+1, errs[i]))
+		}
+		for l, n := range p.logLevels() {
+			lines[l] += n
+		}
+	}
+	if len(failed) == 0 {
+		return "ok", lines
+	}
+	return strings.Join(failed, "; "), lines
+}
+
+// lockedWriter lets several replicas copy their logs to one file.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
 }
 
 // newClient is the generator's HTTP client: enough idle connections for
@@ -91,12 +131,14 @@ type sent struct {
 }
 
 // measure runs the schedule, waits for the replies and builds the report.
-func measure(ctx context.Context, cfg config, client *http.Client, target string, fake *fakeSlack) *report {
-	rep := &report{Target: target, Rate: cfg.rate, AskRate: cfg.askRate}
+// The server figures (goroutines, memory) are the first target's.
+func measure(ctx context.Context, cfg config, client *http.Client, targets []string, fake *fakeSlack) *report {
+	target := targets[0]
+	rep := &report{Target: strings.Join(targets, " "), Rate: cfg.rate, AskRate: cfg.askRate}
 	before, _ := scrape(ctx, client, target)
 	smp := startSampler(ctx, client, target, 250*time.Millisecond)
 	rec := newRecorder()
-	l := &loader{cfg: cfg, client: client, target: target, rec: rec, slots: make(chan struct{}, cfg.maxInFlight)}
+	l := &loader{cfg: cfg, client: client, targets: targets, rec: rec, slots: make(chan struct{}, cfg.maxInFlight)}
 	run := runID()
 	start := time.Now().Add(20 * time.Millisecond)
 	end := start.Add(cfg.duration)

@@ -32,8 +32,8 @@ type faqbotProcess struct {
 	exit   error
 }
 
-// processEnv is the whole environment faqbot gets.
-func processEnv(cfg config, fakeURL, dataDir string) []string {
+// processEnv is the whole environment faqbot replica n gets.
+func processEnv(cfg config, fakeURL, dataDir string, n int) []string {
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + dataDir,
@@ -48,12 +48,15 @@ func processEnv(cfg config, fakeURL, dataDir string) []string {
 	if cfg.corpus != "" {
 		env = append(env, "FAQBOT_CORPUS="+cfg.corpus)
 	}
+	if cfg.databaseURL != "" {
+		env = append(env, "FAQBOT_DATABASE_URL="+cfg.databaseURL, fmt.Sprintf("FAQBOT_REPLICA=load-%d", n+1))
+	}
 	return env
 }
 
 // startFaqbot runs the binary and waits for its "listening" log line, which
 // names the port it took.
-func startFaqbot(ctx context.Context, cfg config, fakeURL, dataDir string, logTo io.Writer) (*faqbotProcess, error) {
+func startFaqbot(ctx context.Context, cfg config, fakeURL, dataDir string, n int, logTo io.Writer) (*faqbotProcess, error) {
 	bin, err := exec.LookPath(cfg.faqbot)
 	if err == nil {
 		// It runs in dataDir: a relative path would no longer point at it.
@@ -63,7 +66,7 @@ func startFaqbot(ctx context.Context, cfg config, fakeURL, dataDir string, logTo
 		return nil, fmt.Errorf("faqbot binary: %w", err)
 	}
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = processEnv(cfg, fakeURL, dataDir)
+	cmd.Env = processEnv(cfg, fakeURL, dataDir, n)
 	cmd.Dir = dataDir // so that no .env file of the caller's is read
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -57,12 +57,8 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 		AdminUsers:        cfg.SlackAdminUsers,
 		Contact:           cfg.Contact,
 		Records:           s.store,
-		// Claims live in the store, so that restarts and replicas agree;
-		// while it fails they are kept in memory rather than silencing
-		// Slack.
-		Claims: bot.FallbackClaims{Primary: s.store, Fallback: bot.NewMemoryClaims(0, 0, nil), OnError: func(err error) {
-			s.log.Error("delivery claims fall back to memory: the store failed", "err", err)
-		}},
+		// Claims live in the store, so that restarts and replicas agree.
+		Claims:     s.claims(),
 		Asker:      s.asker,
 		Refresher:  s.app.refresh,
 		Logger:     s.log,
@@ -80,6 +76,9 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 		mux.Handle("/slack/", app.Handler())
 	}
 	if cfg.SlackAppToken != "" {
+		if err := s.joinSocketMode(ctx); err != nil {
+			return err
+		}
 		// ctx ends when shutdown starts, which closes the socket.
 		s.bg.Go(func(context.Context) {
 			if err := app.Run(ctx); err != nil && ctx.Err() == nil {
@@ -131,10 +130,11 @@ func (s *server) teamsWorkflow() (bot.Escalator, error) {
 
 // mountTeamsBot serves the Bot Framework bot when MICROSOFT_APP_ID is set.
 // Escalations go to TEAMS_ESCALATION_CONVERSATION through the connector,
-// else to the Workflows webhook. Conversation history, feedback and
-// escalations are kept in memory until the conversation store is wired
-// here (teams.BotOptions History, Feedback, Escalations, Claims); the
-// escalation loop then calls the Bot's NotifyResolved.
+// else to the Workflows webhook. Delivery claims are in the store;
+// conversation history, feedback and escalations are kept in memory until
+// the conversation store is wired here (teams.BotOptions History,
+// Feedback, Escalations); the escalation loop then calls the Bot's
+// NotifyResolved.
 func (s *server) mountTeamsBot(mux *http.ServeMux) error {
 	cfg := s.app.cfg
 	if cfg.MicrosoftAppID == "" {
@@ -158,6 +158,7 @@ func (s *server) mountTeamsBot(mux *http.ServeMux) error {
 		OnAPIError:             func(call string, _ error) { m.PlatformAPIError("teams", call) },
 		Contact:                cfg.Contact,
 		Logger:                 s.log,
+		Claims:                 s.claims(),
 	})
 	if err != nil {
 		return bad("MICROSOFT_APP_ID", "%v", err)

@@ -65,6 +65,12 @@ type config struct {
 	AskerIDs         store.AskerPolicy
 	Retention        time.Duration
 	DeflectionWindow time.Duration
+	// Replica is FAQBOT_REPLICA: this process's name in logs, metrics and
+	// what it shares with other replicas (the hostname by default).
+	Replica string
+	// CorpusLagGrace is FAQBOT_CORPUS_LAG_GRACE: how long a replica may
+	// serve an older corpus than the database's and still be ready.
+	CorpusLagGrace time.Duration
 }
 
 // Defaults that INTERFACE.md promises.
@@ -149,7 +155,7 @@ func loadConfig(env func(string) string, corpus, dataDir string) (config, error)
 			c.SlackAdminUsers = append(c.SlackAdminUsers, u)
 		}
 	}
-	checks := []func(env func(string) string) error{c.checkServer, c.checkModels, c.checkSlack, c.checkTeams, c.checkTeamsBot, c.checkStore}
+	checks := []func(env func(string) string) error{c.checkServer, c.checkModels, c.checkSlack, c.checkTeams, c.checkTeamsBot, c.checkStore, c.checkReplica}
 	for _, check := range checks {
 		if err := check(env); err != nil {
 			return c, err

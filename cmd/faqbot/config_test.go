@@ -58,6 +58,9 @@ func TestServeConfigErrors(t *testing.T) {
 		want string // the variable or flag the message must name
 	}{
 		{"bot token without a way to receive events", map[string]string{"SLACK_BOT_TOKEN": "xoxb-SECRET-bot"}, nil, "SLACK_SIGNING_SECRET"},
+		{"replica name with a space", map[string]string{"FAQBOT_REPLICA": "replica one"}, nil, "FAQBOT_REPLICA"},
+		{"replica name too long", map[string]string{"FAQBOT_REPLICA": strings.Repeat("r", 64)}, nil, "FAQBOT_REPLICA"},
+		{"lag grace not a duration", map[string]string{"FAQBOT_CORPUS_LAG_GRACE": "30"}, nil, "FAQBOT_CORPUS_LAG_GRACE"},
 		{"signing secret without bot token", map[string]string{"SLACK_SIGNING_SECRET": "SIGNING-SECRET-9"}, nil, "SLACK_BOT_TOKEN"},
 		{"app token without bot token", map[string]string{"SLACK_APP_TOKEN": "xapp-SECRET-app"}, nil, "SLACK_BOT_TOKEN"},
 		{"app token of the wrong kind", map[string]string{"SLACK_BOT_TOKEN": "xoxb-SECRET-bot", "SLACK_APP_TOKEN": "xoxb-SECRET-app"}, nil, "SLACK_APP_TOKEN"},

@@ -75,6 +75,9 @@ type server struct {
 	grace   time.Duration
 	// stopping makes /readyz fail while the server drains.
 	stopping atomic.Bool
+	// sharedCorpus keeps replicas on one corpus (PostgreSQL only; nil on
+	// SQLite).
+	sharedCorpus *bot.SharedRefresher
 }
 
 // newServer serves a with its records in st, which the server closes
@@ -109,7 +112,11 @@ func (s *server) onShutdown(fn func(context.Context) error) {
 // listener serves from the start, /readyz says 503 until the first index
 // is built, so orchestrators see a live process during a slow first build.
 func (s *server) serve(ctx context.Context, ln net.Listener) error {
-	h, err := s.routes(ctx)
+	err := s.replicate()
+	var h http.Handler
+	if err == nil {
+		h, err = s.routes(ctx)
+	}
 	if err != nil {
 		ln.Close()
 		s.store.Close()
@@ -138,6 +145,9 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 		s.shutdown(srv, cancelRequests)
 		return err
 	}
+	if s.sharedCorpus != nil {
+		s.bg.Go(func(context.Context) { s.sharedCorpus.Follow(work) })
+	}
 	select {
 	case <-ctx.Done():
 		s.log.Info("shutting down", "grace", s.grace.String())
@@ -153,7 +163,17 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 // a normal stop.
 func (s *server) loadFirst(ctx context.Context) error {
 	start := time.Now()
-	changes, err := s.app.load(ctx)
+	var changes corpus.Changes
+	var err error
+	if s.sharedCorpus != nil {
+		changes, err = s.sharedCorpus.Start(ctx)
+		s.app.metrics.Refresh(err)
+		if err != nil {
+			err = bad(s.app.cfg.CorpusFrom, "%v", err)
+		}
+	} else {
+		changes, err = s.app.load(ctx)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
@@ -221,6 +241,7 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 		httpserver.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "shutting down"})
 	case v == "":
 		httpserver.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "loading the index"})
+	case s.corpusLag(w): // it answered: this replica serves an older corpus than the others
 	default:
 		httpserver.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "corpus_version": v})
 	}
@@ -290,6 +311,7 @@ func (s *server) parts(changes corpus.Changes, took time.Duration) []any {
 		records += " " + filepath.Join(cfg.DataDir, databaseFile)
 	}
 	attrs := []any{
+		"replica", cfg.Replica,
 		"slack", slackMode,
 		"teams", teams,
 		"escalations", orNone(strings.Join(escalations, ", ")),
@@ -306,6 +328,9 @@ func (s *server) parts(changes corpus.Changes, took time.Duration) []any {
 			"corpus_source", redactURL(c.Source),
 			"sections", len(c.Sections()),
 		)
+	}
+	if s.sharedCorpus != nil {
+		attrs = append(attrs, "corpus_revision", s.sharedCorpus.Status().Loaded)
 	}
 	return append(attrs, "changes", changes.Summary(), "index_build", took.Round(time.Millisecond).String())
 }

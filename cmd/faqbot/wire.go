@@ -25,6 +25,7 @@ type app struct {
 	log       *slog.Logger
 	llm       *openai.Client // nil when no model is configured
 	embedder  retrieval.Embedder
+	cache     *retrieval.Cache
 	store     *retrieval.Store
 	bot       *bot.Bot
 	refresher *bot.IndexRefresher
@@ -65,6 +66,7 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the embedded FAQ's questions: %w", err)
 	}
+	a.cache = cache
 	storeOpts := retrieval.StoreOptions{Cache: cache, Logger: log, Questions: shipped}
 	if opts.manifest {
 		storeOpts.ManifestPath = filepath.Join(cfg.DataDir, "index.json")
