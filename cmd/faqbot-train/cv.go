@@ -71,3 +71,63 @@ func crossValidate(out io.Writer, name string, features []string, xs [][]float64
 		fmt.Fprintf(out, "%s l2=%g: log loss %.4f, accuracy %.4f (%d rows, %d writers)\n", name, l2, loss/n, float64(right)/n, len(xs), len(writers))
 	}
 }
+
+// ablate reports, for each feature, the leave-one-writer-out log loss of
+// the answerability model fitted without it: a feature whose removal
+// lowers the loss is one the model leans on only for the writers it has
+// seen.
+func ablate(out io.Writer, features []string, xs [][]float64, ys []bool, groups []string, l2 float64) {
+	base := heldOutLoss(features, xs, ys, groups, l2)
+	fmt.Fprintf(out, "all features: log loss %.4f\n", base)
+	for f := range features {
+		without := make([][]float64, len(xs))
+		for i, x := range xs {
+			without[i] = append([]float64(nil), x...)
+			without[i][f] = 0
+		}
+		loss := heldOutLoss(features, without, ys, groups, l2)
+		fmt.Fprintf(out, "without %-30s log loss %.4f (%+.4f)\n", features[f], loss, loss-base)
+	}
+}
+
+// heldOutLoss is the mean log loss over writers of models fitted on the
+// other writers.
+func heldOutLoss(features []string, xs [][]float64, ys []bool, groups []string, l2 float64) float64 {
+	loss := 0.0
+	for _, held := range distinct(groups) {
+		var trainX, testX [][]float64
+		var trainY, testY []bool
+		for i := range xs {
+			if groups[i] == held {
+				testX, testY = append(testX, xs[i]), append(testY, ys[i])
+			} else {
+				trainX, trainY = append(trainX, xs[i]), append(trainY, ys[i])
+			}
+		}
+		m, err := logreg.Fit(features, trainX, trainY, logreg.Options{L2: l2})
+		if err != nil {
+			return math.Inf(1)
+		}
+		for i, x := range testX {
+			p := min(max(m.Predict(x), 1e-6), 1-1e-6)
+			if testY[i] {
+				loss -= math.Log(p)
+			} else {
+				loss -= math.Log(1 - p)
+			}
+		}
+	}
+	return loss / float64(len(xs))
+}
+
+func distinct(xs []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -37,6 +37,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	dump := fs.Bool("dump", false, "print every question's signals and label instead of training")
 	dumpRank := fs.Bool("dump-rank", false, "print every candidate section's rank signals and label instead of training")
 	l2 := fs.Float64("l2", defaultL2, "regularisation strength of both models")
+	ablation := fs.Bool("ablate", false, "instead of training, report the answerability model's held-out log loss without each feature in turn")
 	cv := fs.Bool("cv", false, "instead of training, report leave-one-writer-out log loss for a range of -l2 values")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -86,6 +87,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	if *dump || *dumpRank {
+		return nil
+	}
+	if *ablation {
+		ablate(out, bot.AnswerFeatures, xs, ys, groups, *l2)
 		return nil
 	}
 	if *cv {
