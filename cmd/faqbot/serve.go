@@ -199,6 +199,7 @@ func (s *server) routes(ctx context.Context) (http.Handler, error) {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.app.metrics.Handler())
 	web.NewChat(s.asker, web.ChatOptions{Logger: s.log}).Register(mux)
+	web.NewSnapshots(s.app.corpus, s.log).Register(mux)
 	web.NewAdmin(s.app.cfg.AdminToken, s.app.refresh, s.servingVersion, s.log).Register(mux)
 	web.NewReports(s.app.cfg.AdminToken, s.store, nil, s.log).Register(mux)
 	if err := s.mountAdapters(ctx, mux); err != nil {
