@@ -65,7 +65,7 @@ func (a *App) acceptEvent(env envelope, retryNum string) error {
 		a.log.Debug("ignored event without a readable inner event", "event_id", env.EventID)
 		return nil
 	}
-	if !a.answers(m) {
+	if a.acceptAssistant(env, m.Type) || !a.answers(m) {
 		return nil
 	}
 	select {
@@ -126,12 +126,16 @@ func (a *App) answerMessage(ctx context.Context, m message) {
 	if thread == "" {
 		thread = m.TS
 	}
-	a.react(ctx, m.Channel, m.TS)
-	defer func() {
-		ctx, cancel := detached(ctx)
-		defer cancel()
-		a.unreact(ctx, m.Channel, m.TS)
-	}()
+	if inAssistantThread(m) {
+		a.setStatus(ctx, m.Channel, thread, statusSearching)
+	} else {
+		a.react(ctx, m.Channel, m.TS)
+		defer func() {
+			ctx, cancel := detached(ctx)
+			defer cancel()
+			a.unreact(ctx, m.Channel, m.TS)
+		}()
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			a.log.Error("answering panicked", "channel", m.Channel, "ts", m.TS, "panic", r)
@@ -155,6 +159,9 @@ func (a *App) answerInThread(ctx context.Context, m message, thread string) erro
 	if thread != m.TS {
 		q.History = a.history(ctx, m, me)
 	}
+	if inAssistantThread(m) {
+		q.History = a.openTurn(ctx, m, thread, q.Text, q.History)
+	}
 	ans, err := a.opts.Asker.Ask(ctx, q)
 	if errors.Is(err, bot.ErrEmptyQuestion) {
 		_, err = a.post(ctx, m.Channel, threadReply(thread, usage)...)
@@ -172,7 +179,7 @@ func (a *App) answerInThread(ctx context.Context, m message, thread string) erro
 	if thread != m.TS {
 		ref.ThreadTS = thread
 	}
-	r := answerReply(ans, note, ref)
+	r := answerReply(ans, note, ref, a.faqDate())
 	if _, err := a.post(ctx, m.Channel, append(r.options(), threadOption(thread))...); err != nil {
 		return fmt.Errorf("post answer: %w", err)
 	}

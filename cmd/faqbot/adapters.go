@@ -65,6 +65,8 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 		}},
 		Asker:      s.asker,
 		Refresher:  s.app.refresh,
+		Suggester:  s.suggestions(),
+		FAQDate:    s.faqDate,
 		Logger:     s.log,
 		OnAPIError: func(method string, _ error) { m.PlatformAPIError("slack", method) },
 		OnEscalation: func(r bot.Reason, err error) {
