@@ -23,7 +23,9 @@ func WithDrafts(ctx context.Context, onDelta func(text string)) context.Context 
 	return context.WithValue(ctx, draftsKey{}, onDelta)
 }
 
-func draftsFrom(ctx context.Context) func(string) {
+// DraftsFrom returns the function WithDrafts put in ctx, nil when none:
+// for Askers and Writers outside this package that stream themselves.
+func DraftsFrom(ctx context.Context) func(string) {
 	fn, _ := ctx.Value(draftsKey{}).(func(string))
 	return fn
 }
@@ -32,7 +34,7 @@ func draftsFrom(ctx context.Context) func(string) {
 // drafts and the Writer can.
 func (b *Bot) draft(ctx context.Context, req WriteRequest) (Draft, error) {
 	sw, ok := b.writer.(StreamWriter)
-	onDelta := draftsFrom(ctx)
+	onDelta := DraftsFrom(ctx)
 	if !ok || onDelta == nil {
 		return b.writer.Write(ctx, req)
 	}

@@ -15,6 +15,7 @@ type envelope struct {
 	Type      string          `json:"type"`
 	Challenge string          `json:"challenge"`
 	EventID   string          `json:"event_id"`
+	TeamID    string          `json:"team_id"`
 	Event     json.RawMessage `json:"event"`
 }
 
@@ -29,6 +30,7 @@ type message struct {
 	ThreadTS    string          `json:"thread_ts"`
 	Channel     string          `json:"channel"`
 	ChannelType string          `json:"channel_type"`
+	Team        string          `json:"team"`
 	Edited      json.RawMessage `json:"edited"`
 }
 
@@ -67,6 +69,9 @@ func (a *App) acceptEvent(env envelope, retryNum string) error {
 	}
 	if a.acceptAssistant(env, m.Type) || !a.answers(m) {
 		return nil
+	}
+	if m.Team == "" {
+		m.Team = env.TeamID
 	}
 	select {
 	case a.answering <- struct{}{}:
@@ -162,7 +167,9 @@ func (a *App) answerInThread(ctx context.Context, m message, thread string) erro
 	if inAssistantThread(m) {
 		q.History = a.openTurn(ctx, m, thread, q.Text, q.History)
 	}
-	ans, err := a.opts.Asker.Ask(ctx, q)
+	draft := a.newDraftStream(ctx, m, thread)
+	ans, err := a.opts.Asker.Ask(bot.WithDrafts(ctx, draft.add), q)
+	streamed := draft.finish()
 	if errors.Is(err, bot.ErrEmptyQuestion) {
 		_, err = a.post(ctx, m.Channel, threadReply(thread, usage)...)
 		return err
@@ -180,8 +187,8 @@ func (a *App) answerInThread(ctx context.Context, m message, thread string) erro
 		ref.ThreadTS = thread
 	}
 	r := answerReply(ans, note, ref, a.faqDate())
-	if _, err := a.post(ctx, m.Channel, append(r.options(), threadOption(thread))...); err != nil {
-		return fmt.Errorf("post answer: %w", err)
+	if err := a.deliverAnswer(ctx, m.Channel, thread, streamed, r); err != nil {
+		return err
 	}
 	a.log.Info("answered", "channel", m.Channel, "ts", m.TS, "answered", ans.Answered,
 		"escalate", ans.Escalate, "citations", len(ans.Citations), "mode", ans.Mode)

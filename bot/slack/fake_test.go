@@ -84,6 +84,9 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 			"chat.appendStream": func(v url.Values) any {
 				return map[string]any{"ok": true, "channel": v.Get("channel"), "ts": v.Get("ts")}
 			},
+			"chat.delete": func(v url.Values) any {
+				return map[string]any{"ok": true, "channel": v.Get("channel"), "ts": v.Get("ts")}
+			},
 			"chat.stopStream": func(v url.Values) any {
 				return map[string]any{"ok": true, "channel": v.Get("channel"), "ts": v.Get("ts")}
 			},

@@ -110,6 +110,8 @@ type App struct {
 	minBackoff time.Duration
 	maxWait    time.Duration
 	jobTimeout time.Duration
+	// streamInterval spaces the calls that stream a draft.
+	streamInterval time.Duration
 }
 
 // DefaultMaxAnswers is the number of questions answered at once. Offline
@@ -151,6 +153,8 @@ func New(opts Options) (*App, error) {
 		minBackoff: 500 * time.Millisecond,
 		maxWait:    30 * time.Second,
 		jobTimeout: 3 * time.Minute,
+
+		streamInterval: defaultStreamInterval,
 	}
 	for _, u := range opts.AdminUsers {
 		a.admins[u] = true
