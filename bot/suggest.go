@@ -70,11 +70,19 @@ func (s *SectionSuggestions) Suggest(ctx context.Context, n int) []Suggestion {
 		add(sec)
 	}
 	out := make([]Suggestion, 0, n)
+	titles := map[string]bool{}
 	for _, sec := range order {
 		if len(out) == n {
 			break
 		}
-		out = append(out, Suggestion{Title: shortQuestion(sec.Title), Question: strings.TrimSpace(sec.Title)})
+		title := shortQuestion(sec.Title)
+		if titles[title] {
+			// Two headings can end in the same question ("How do these
+			// changes impact me?"): their openings tell them apart.
+			title = cutTitle(strings.TrimSpace(sec.Title))
+		}
+		titles[title] = true
+		out = append(out, Suggestion{Title: title, Question: strings.TrimSpace(sec.Title)})
 	}
 	return out
 }
@@ -115,6 +123,11 @@ func shortQuestion(title string) string {
 	if utf8.RuneCountInString(q) < 12 {
 		q = title // too short to stand alone
 	}
+	return cutTitle(q)
+}
+
+// cutTitle cuts a title at a word to fit a chip.
+func cutTitle(q string) string {
 	if utf8.RuneCountInString(q) <= maxSuggestionTitle {
 		return q
 	}

@@ -34,8 +34,12 @@ func TestSectionSuggestions(t *testing.T) {
 	if got[0].Title != "Can I request an extension?" || !strings.HasPrefix(got[0].Question, "I can't transition") {
 		t.Errorf("first suggestion = %+v, want the most-cited section's question", got[0])
 	}
-	seen := map[string]bool{}
+	seen, titles := map[string]bool{}, map[string]bool{}
 	for _, g := range got {
+		if titles[g.Title] {
+			t.Errorf("title %q offered twice", g.Title)
+		}
+		titles[g.Title] = true
 		if _, ok := c.Section("transition-faqs.md", anchorOf(c, g.Question)); !ok {
 			t.Errorf("%q is not a section of the FAQ", g.Question)
 		}

@@ -101,7 +101,9 @@ func waitJS(t *testing.T, tab context.Context, what, script string) {
 	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](script)); err != nil {
-		text, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.body.innerText`))
+		peek, cancelPeek := context.WithTimeout(tab, 5*time.Second)
+		defer cancelPeek()
+		text, _ := chromedp.Run(peek, chromedp.Evaluate[string](`document.body.innerText`))
 		t.Fatalf("waiting for %s: %v\npage:\n%s", what, err, text)
 	}
 }

@@ -78,6 +78,12 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 	if err != nil {
 		return bad("SLACK_BOT_TOKEN", "%v", err)
 	}
+	if cfg.SlackEscalationChannel != "" {
+		s.slackEscalations = bot.RecordedEscalator{
+			Next:  meteredEscalator{next: app, destination: "slack", m: m},
+			Store: s.store, Destination: "slack", Logger: s.log,
+		}
+	}
 	if cfg.SlackSigningSecret != "" {
 		mux.Handle("/slack/", app.Handler())
 	}

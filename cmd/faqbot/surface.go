@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/bot/web"
 )
 
 // suggestionsPeriod is how far back the most-asked sections are counted
@@ -26,3 +27,21 @@ func (s *server) suggestions() bot.Suggester {
 
 // faqDate is the date of the FAQ that serves, for the line under answers.
 func (s *server) faqDate() string { return bot.CorpusDate(s.app.corpus()) }
+
+// chatOptions configure the web chat: suggestions, feedback in the
+// records, and "Ask a person" handed to the Slack escalation channel, else
+// the Teams Workflows webhook, else nowhere (the page names the contact).
+func (s *server) chatOptions() (web.ChatOptions, error) {
+	esc := s.slackEscalations
+	if esc == nil {
+		teams, err := s.teamsWorkflow()
+		if err != nil {
+			return web.ChatOptions{}, err
+		}
+		esc = teams
+	}
+	return web.ChatOptions{
+		Logger: s.log, Suggester: s.suggestions(), Feedback: s.store, Escalator: esc,
+		Contact: s.app.cfg.Contact, FAQDate: s.faqDate,
+	}, nil
+}
