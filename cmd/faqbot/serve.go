@@ -19,6 +19,7 @@ import (
 	"github.com/faqbot/faqbot/bot/web"
 	"github.com/faqbot/faqbot/corpus"
 	"github.com/faqbot/faqbot/internal/httpserver"
+	"github.com/faqbot/faqbot/internal/linkcheck"
 	"github.com/faqbot/faqbot/store"
 )
 
@@ -205,6 +206,7 @@ func (s *server) routes(ctx context.Context) (http.Handler, error) {
 	web.NewSnapshots(s.app.corpus, s.log).Register(mux)
 	web.NewAdmin(s.app.cfg.AdminToken, s.app.refresh, s.servingVersion, s.log).Register(mux)
 	web.NewReports(s.app.cfg.AdminToken, s.store, nil, s.log).Register(mux)
+	web.NewLinkReport(s.app.cfg.AdminToken, filepath.Join(s.app.cfg.DataDir, linkcheck.FileName), s.log).Register(mux)
 	if err := s.mountAdapters(ctx, mux); err != nil {
 		return nil, err
 	}
