@@ -191,7 +191,8 @@ func (a *App) answerInThread(ctx context.Context, m message, thread string) erro
 		return err
 	}
 	a.log.Info("answered", "channel", m.Channel, "ts", m.TS, "answered", ans.Answered,
-		"escalate", ans.Escalate, "citations", len(ans.Citations), "mode", ans.Mode)
+		"escalate", ans.Escalate, "citations", len(ans.Citations), "mode", ans.Mode, "streamed", streamed != "",
+		"viewing", a.contexts.get(conversation(m.Channel, thread)))
 	return nil
 }
 

@@ -31,8 +31,6 @@ const (
 	reasonActionID   = "reason"
 	detailsBlockID   = "details"
 	detailsActionID  = "details"
-	// maxMetadata is Slack's limit on a view's private_metadata.
-	maxMetadata = 3000
 )
 
 // answerActions are the blocks under an answer: the feedback buttons, and
@@ -52,7 +50,8 @@ func answerActions(ref answerRef, askHuman bool) []slack.Block {
 	return blocks
 }
 
-// encodeWithin is encode for values shorter than a button's.
+// encodeWithin fits the reference into limit bytes of JSON, shortening
+// the question when it must.
 func (r answerRef) encodeWithin(limit int) string {
 	for q := 1500; ; q /= 2 {
 		r.Question = truncate(r.Question, q)
@@ -115,13 +114,11 @@ type reasonFor struct {
 }
 
 func (r reasonFor) encode() string {
-	for q := 1500; ; q /= 2 {
-		r.Ref.Question = truncate(r.Ref.Question, q)
-		b, _ := json.Marshal(r)
-		if len(b) <= maxMetadata || q < 16 {
-			return string(b)
-		}
-	}
+	// The reference fits a button (2,000 bytes); with two short ids it
+	// fits private_metadata (3,000).
+	r.Ref = decodeRef(r.Ref.encodeWithin(maxButtonValue))
+	b, _ := json.Marshal(r)
+	return string(b)
 }
 
 func (a *App) askReason(ctx context.Context, trigger string, about reasonFor) {

@@ -57,15 +57,7 @@ type answerRef struct {
 
 // encode fits the reference into a button value, shortening the question
 // when it must.
-func (r answerRef) encode() string {
-	for limit := 1500; ; limit /= 2 {
-		r.Question = truncate(r.Question, limit)
-		b, _ := json.Marshal(r)
-		if len(b) <= maxButtonValue || limit < 16 {
-			return string(b)
-		}
-	}
-}
+func (r answerRef) encode() string { return r.encodeWithin(maxButtonValue) }
 
 func decodeRef(s string) answerRef {
 	var r answerRef
