@@ -172,12 +172,14 @@ func (c *Chat) serveEscalate(w http.ResponseWriter, r *http.Request) {
 		httpserver.WriteJSON(w, http.StatusOK, EscalateReply{Message: "There is no support channel to send this to from here. Please contact " + c.contact + "."})
 		return
 	}
-	who := "web chat visitor"
+	// The records keep where a reply can reach the asker: for the web
+	// chat, the contact they gave, if any.
+	who, where := "web chat visitor", "web chat"
 	if contact != "" {
-		who = contact + " (web chat)"
+		who, where = contact+" (web chat)", "web chat, reply to "+contact
 	}
 	e := bot.Escalation{
-		Question: bot.Question{Text: question, Asker: bot.User{Name: who}, Transport: Transport, Conversation: "web"},
+		Question: bot.Question{Text: question, Asker: bot.User{Name: who}, Transport: Transport, Conversation: where},
 		Answer:   bot.Answer{ID: req.ID, Question: question},
 		Reason:   reason,
 	}

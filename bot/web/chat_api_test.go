@@ -33,7 +33,8 @@ func TestEscalateFromTheWeb(t *testing.T) {
 	}
 	e := esc.got[0]
 	if e.Reason != bot.ExtensionRequest || e.Question.Text != "Can we get more time?" || e.Question.Asker.Name != "Jane <jane@example.com> (web chat)" ||
-		e.Question.Asker.ID != "" || e.Answer.ID != "ex1" || e.Question.Transport != Transport {
+		e.Question.Asker.ID != "" || e.Answer.ID != "ex1" || e.Question.Transport != Transport ||
+		e.Question.Conversation != "web chat, reply to Jane <jane@example.com>" {
 		t.Errorf("escalation %+v", e)
 	}
 	// An unknown reason is the asker's own request.
