@@ -109,3 +109,41 @@ func TestServeStreamsModelAnswersIntoSlack(t *testing.T) {
 		t.Errorf("the answer was posted again besides the stream: %v", posts)
 	}
 }
+
+// The web chat's stream with a model: the draft's words as the model
+// writes them, then the verified answer, without the sentence that cites
+// a source that does not exist.
+func TestServeStreamsModelAnswersToTheWeb(t *testing.T) {
+	model := llmtest.NewServer(t, inventedCitationReply)
+	s := startServe(t, map[string]string{"OPENAI_BASE_URL": model.BaseURL(), "FAQBOT_EMBEDDINGS": "local"})
+	s.ready()
+	r := do(t, "POST", s.url+"/api/ask/stream", askJSON(llmQuestion))
+	if r.status != http.StatusOK || r.header.Get("Content-Type") != "text/event-stream" {
+		t.Fatalf("status %d %s: %s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	var draft strings.Builder
+	var final map[string]any
+	for _, block := range strings.Split(strings.TrimSpace(string(r.body)), "\n\n") {
+		name, data, _ := strings.Cut(block, "\ndata: ")
+		switch strings.TrimPrefix(name, "event: ") {
+		case "delta":
+			var d struct{ Text string }
+			if err := json.Unmarshal([]byte(data), &d); err != nil {
+				t.Fatal(err)
+			}
+			draft.WriteString(d.Text)
+		case "answer":
+			if err := json.Unmarshal([]byte(data), &final); err != nil {
+				t.Fatal(err)
+			}
+		default:
+			t.Errorf("unexpected event %q", block)
+		}
+	}
+	if !strings.Contains(draft.String(), "forever [7]") {
+		t.Errorf("the draft did not stream: %q", draft.String())
+	}
+	if text, _ := final["answer"].(string); final["mode"] != "llm" || strings.Contains(text, "[7]") || !strings.Contains(text, "phased out gradually") {
+		t.Errorf("final answer %v", final)
+	}
+}
