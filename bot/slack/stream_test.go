@@ -126,3 +126,22 @@ func TestStreamedDraftThatCannotBeReplaced(t *testing.T) {
 		t.Errorf("posts %v, want the verified answer", posts)
 	}
 }
+
+// A stream Slack refuses to start: the answer is posted as without a
+// model.
+func TestStreamThatCannotStart(t *testing.T) {
+	fx := streamFixture(t, "Keep them forever [7].")
+	fx.slack.setFail(func(method string, _ url.Values) int {
+		if method == "chat.startStream" {
+			return 400
+		}
+		return 0
+	})
+	fx.event(t, eventJSON("EvS5", mention("C1", "1700000034.000100", "", "<@UBOT> segments?")))
+	if got := fx.slack.methods("auth.test"); !slices.Equal(got, []string{"reactions.add", "chat.startStream", "chat.postMessage", "reactions.remove"}) {
+		t.Errorf("calls %v", got)
+	}
+	if posts := fx.slack.postsTo("C1"); len(posts) != 1 || strings.Contains(posts[0].Form.Get("text"), "forever") {
+		t.Errorf("posts %v, want the verified answer", posts)
+	}
+}
