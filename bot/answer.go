@@ -108,6 +108,10 @@ type Citation struct {
 	Anchor   string `json:"anchor"`
 	URL      string `json:"url"`
 	Document string `json:"document"`
+	// SnapshotURL is faqbot's own copy of the section as the answer quoted
+	// it (GET /faq/{document}/{anchor}?v=), set when FAQBOT_PUBLIC_URL is;
+	// URL stays the original. An addition to the contract.
+	SnapshotURL string `json:"snapshot_url,omitempty"`
 }
 
 // Answer is the bot's reply; its JSON form is the public contract of

@@ -120,7 +120,7 @@ func (b *Bot) write(ctx context.Context, a *Answer, q Question, standalone strin
 	defer cancel()
 	sources, passages := modelSources(results)
 	now := b.clock()
-	draft, err := b.writer.Write(mctx, WriteRequest{
+	draft, err := b.draft(mctx, WriteRequest{
 		Question: q, Standalone: standalone, Sources: sources, Passages: passages, Decision: d, Now: now,
 	})
 	if err != nil {

@@ -12,7 +12,12 @@ import (
 // It implements bot.FeedbackRecorder. Feedback on an exchange the store no
 // longer has (pruned, forgotten) is kept without the link.
 func (s *Store) RecordFeedback(ctx context.Context, f bot.Feedback) error {
-	err := s.write(ctx, synced, func(tx *sql.Tx) error { return s.insertFeedback(ctx, tx, f) })
+	err := s.write(ctx, synced, func(tx *sql.Tx) error {
+		if err := s.replaceFeedback(ctx, tx, f); err != nil {
+			return err
+		}
+		return s.insertFeedback(ctx, tx, f)
+	})
 	if err != nil {
 		return fmt.Errorf("record feedback: %w", err)
 	}
@@ -33,4 +38,20 @@ func (s *Store) insertFeedback(ctx context.Context, db execer, f bot.Feedback) e
 		cut(f.Transport, maxRef), cut(f.Conversation, maxRef), cut(f.Message, maxRef), cut(f.Question, maxQuestion),
 		s.Asker(f.Asker), cut(f.CorpusVersion, maxRef))
 	return err
+}
+
+// replaceFeedback makes a person's last choice on an answer the one that
+// counts: Slack's feedback buttons toggle, and a reason given afterwards
+// restates the "not helpful". It forgets their earlier feedback on the
+// same message. Without a message or a recorded user (FAQBOT_ASKER_IDS
+// none) people cannot be told apart, and every click is kept.
+func (s *Store) replaceFeedback(ctx context.Context, tx *sql.Tx, f bot.Feedback) error {
+	user := s.Asker(f.User)
+	if f.Message == "" || user == "" {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM feedback WHERE message = $1 AND user_id = $2`, cut(f.Message, maxRef), user); err != nil {
+		return fmt.Errorf("replace earlier feedback: %w", err)
+	}
+	return nil
 }

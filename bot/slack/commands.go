@@ -76,7 +76,7 @@ func (a *App) answerCommand(ctx context.Context, cmd slack.SlashCommand, text st
 		}
 		note = a.handOff(ctx, bot.Escalation{Question: q, Answer: ans, Reason: ans.EscalationReason}, where)
 	}
-	r := answerReply(ans, note, answerRef{ID: ans.ID, Asker: cmd.UserID, Question: text, Version: ans.CorpusVersion})
+	r := answerReply(ans, note, answerRef{ID: ans.ID, Asker: cmd.UserID, Question: text, Version: ans.CorpusVersion}, a.faqDate())
 	asked := contextBlock(fmt.Sprintf("<@%s> asked: %s", cmd.UserID, escape(truncate(text, 2000))))
 	r.blocks = append([]slack.Block{asked}, r.blocks...)
 	if err := a.respond(ctx, cmd.ResponseURL, r.webhook(slack.ResponseTypeInChannel)); err != nil {

@@ -129,6 +129,9 @@ func escalationText(h handoff) string {
 			fmt.Fprintf(&b, " · *escalated by* <@%s>", h.By)
 		}
 		b.WriteString("\n")
+	} else if name := h.Question.Asker.Name; name != "" {
+		// Someone outside Slack (the web chat), named as they named themselves.
+		fmt.Fprintf(&b, "*Asked by:* %s\n", escape(truncate(name, 300)))
 	}
 	fmt.Fprintf(&b, "*Question:*\n%s\n", quote(escape(truncate(h.Question.Text, 2000))))
 	switch {

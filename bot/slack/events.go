@@ -15,6 +15,7 @@ type envelope struct {
 	Type      string          `json:"type"`
 	Challenge string          `json:"challenge"`
 	EventID   string          `json:"event_id"`
+	TeamID    string          `json:"team_id"`
 	Event     json.RawMessage `json:"event"`
 }
 
@@ -29,6 +30,7 @@ type message struct {
 	ThreadTS    string          `json:"thread_ts"`
 	Channel     string          `json:"channel"`
 	ChannelType string          `json:"channel_type"`
+	Team        string          `json:"team"`
 	Edited      json.RawMessage `json:"edited"`
 }
 
@@ -65,8 +67,11 @@ func (a *App) acceptEvent(env envelope, retryNum string) error {
 		a.log.Debug("ignored event without a readable inner event", "event_id", env.EventID)
 		return nil
 	}
-	if !a.answers(m) {
+	if a.acceptAssistant(env, m.Type) || !a.answers(m) {
 		return nil
+	}
+	if m.Team == "" {
+		m.Team = env.TeamID
 	}
 	select {
 	case a.answering <- struct{}{}:
@@ -126,12 +131,16 @@ func (a *App) answerMessage(ctx context.Context, m message) {
 	if thread == "" {
 		thread = m.TS
 	}
-	a.react(ctx, m.Channel, m.TS)
-	defer func() {
-		ctx, cancel := detached(ctx)
-		defer cancel()
-		a.unreact(ctx, m.Channel, m.TS)
-	}()
+	if inAssistantThread(m) {
+		a.setStatus(ctx, m.Channel, thread, statusSearching)
+	} else {
+		a.react(ctx, m.Channel, m.TS)
+		defer func() {
+			ctx, cancel := detached(ctx)
+			defer cancel()
+			a.unreact(ctx, m.Channel, m.TS)
+		}()
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			a.log.Error("answering panicked", "channel", m.Channel, "ts", m.TS, "panic", r)
@@ -155,7 +164,12 @@ func (a *App) answerInThread(ctx context.Context, m message, thread string) erro
 	if thread != m.TS {
 		q.History = a.history(ctx, m, me)
 	}
-	ans, err := a.opts.Asker.Ask(ctx, q)
+	if inAssistantThread(m) {
+		q.History = a.openTurn(ctx, m, thread, q.Text, q.History)
+	}
+	draft := a.newDraftStream(ctx, m, thread)
+	ans, err := a.opts.Asker.Ask(bot.WithDrafts(ctx, draft.add), q)
+	streamed := draft.finish()
 	if errors.Is(err, bot.ErrEmptyQuestion) {
 		_, err = a.post(ctx, m.Channel, threadReply(thread, usage)...)
 		return err
@@ -172,12 +186,13 @@ func (a *App) answerInThread(ctx context.Context, m message, thread string) erro
 	if thread != m.TS {
 		ref.ThreadTS = thread
 	}
-	r := answerReply(ans, note, ref)
-	if _, err := a.post(ctx, m.Channel, append(r.options(), threadOption(thread))...); err != nil {
-		return fmt.Errorf("post answer: %w", err)
+	r := answerReply(ans, note, ref, a.faqDate())
+	if err := a.deliverAnswer(ctx, m.Channel, thread, streamed, r); err != nil {
+		return err
 	}
 	a.log.Info("answered", "channel", m.Channel, "ts", m.TS, "answered", ans.Answered,
-		"escalate", ans.Escalate, "citations", len(ans.Citations), "mode", ans.Mode)
+		"escalate", ans.Escalate, "citations", len(ans.Citations), "mode", ans.Mode, "streamed", streamed != "",
+		"viewing", a.contexts.get(conversation(m.Channel, thread)))
 	return nil
 }
 

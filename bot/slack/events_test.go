@@ -44,7 +44,7 @@ func TestMentionAnsweredOnceInThreadWithCitationLinks(t *testing.T) {
 	if err := json.Unmarshal([]byte(p.Get("blocks")), &blocks); err != nil {
 		t.Fatalf("blocks: %v", err)
 	}
-	if got := buttonIDs(blocks); strings.Join(got, ",") != "helpful,not_helpful,ask_human" {
+	if got := buttonIDs(blocks); strings.Join(got, ",") != "rate,ask_human" {
 		t.Errorf("buttons %v", got)
 	}
 	for _, m := range []string{"reactions.add", "reactions.remove"} {
@@ -289,6 +289,13 @@ func failFirst(status int) func(string) int {
 func buttonIDs(blocks slack.Blocks) []string {
 	var ids []string
 	for _, b := range blocks.BlockSet {
+		if cb, ok := b.(*slack.ContextActionsBlock); ok && cb.Elements != nil {
+			for _, e := range cb.Elements.ElementSet {
+				if fb, ok := e.(*slack.FeedbackButtonsBlockElement); ok {
+					ids = append(ids, fb.ActionID)
+				}
+			}
+		}
 		if ab, ok := b.(*slack.ActionBlock); ok && ab.Elements != nil {
 			for _, e := range ab.Elements.ElementSet {
 				if btn, ok := e.(*slack.ButtonBlockElement); ok {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,6 +75,21 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 			"conversations.replies": f.replies,
 			"reactions.add":         func(url.Values) any { return map[string]any{"ok": true} },
 			"reactions.remove":      func(url.Values) any { return map[string]any{"ok": true} },
+			// Slack's AI-app surface: the assistant pane, streaming, modals.
+			"assistant.threads.setSuggestedPrompts": func(url.Values) any { return map[string]any{"ok": true} },
+			"assistant.threads.setStatus":           func(url.Values) any { return map[string]any{"ok": true} },
+			"assistant.threads.setTitle":            func(url.Values) any { return map[string]any{"ok": true} },
+			"views.open":                            func(url.Values) any { return map[string]any{"ok": true, "view": map[string]any{"id": "V1"}} },
+			"chat.startStream":                      f.posted,
+			"chat.appendStream": func(v url.Values) any {
+				return map[string]any{"ok": true, "channel": v.Get("channel"), "ts": v.Get("ts")}
+			},
+			"chat.delete": func(v url.Values) any {
+				return map[string]any{"ok": true, "channel": v.Get("channel"), "ts": v.Get("ts")}
+			},
+			"chat.stopStream": func(v url.Values) any {
+				return map[string]any{"ok": true, "channel": v.Get("channel"), "ts": v.Get("ts")}
+			},
 		} {
 			c.Handle("/"+method, f.record(method, h))
 		}
@@ -158,6 +174,20 @@ func (f *fakeSlack) callsTo(method string) []apiCall {
 	for _, c := range f.calls {
 		if c.Method == method {
 			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// methods returns the methods called so far, in order, leaving out
+// those named in skip.
+func (f *fakeSlack) methods(skip ...string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, c := range f.calls {
+		if !slices.Contains(skip, c.Method) {
+			out = append(out, c.Method)
 		}
 	}
 	return out

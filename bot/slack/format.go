@@ -63,10 +63,10 @@ func mrkdwn(md string, cites []bot.Citation) string {
 	s = strings.ReplaceAll(s, boldMark, "*")
 	return mdMarker.ReplaceAllStringFunc(s, func(m string) string {
 		n, _ := strconv.Atoi(m[1 : len(m)-1])
-		if n < 1 || n > len(cites) || cites[n-1].URL == "" {
+		if n < 1 || n > len(cites) || cites[n-1].Link() == "" {
 			return m
 		}
-		return "<" + linkURL(cites[n-1].URL) + "|" + m + ">"
+		return "<" + linkURL(cites[n-1].Link()) + "|" + m + ">"
 	})
 }
 
@@ -89,10 +89,14 @@ func sources(ans bot.Answer) string {
 }
 
 func citationLink(c bot.Citation) string {
-	if c.URL == "" {
+	switch {
+	case c.SnapshotURL != "" && c.URL != "":
+		// faqbot's copy cannot dead-end; the original may have moved.
+		return link(c.SnapshotURL, c.Title) + " (" + link(c.URL, "original") + ")"
+	case c.Link() == "":
 		return linkText(c.Title)
 	}
-	return link(c.URL, c.Title)
+	return link(c.Link(), c.Title)
 }
 
 // chunks splits text into pieces of at most max bytes, at paragraph breaks

@@ -84,6 +84,18 @@ func FuzzHandlers(f *testing.F) {
 		"actions": []any{map[string]any{"action_id": actionAskHuman, "value": `{"q":"x"}`}}})
 	f.Add(uint8(2), []byte(url.Values{"payload": {string(payload)}}.Encode()))
 	f.Add(uint8(2), []byte("payload=null"))
+	// Slack's AI-app surface: the pane's events, a feedback button, the
+	// reason modal's submission.
+	f.Add(uint8(0), []byte(threadStarted("Ev4")))
+	f.Add(uint8(0), []byte(eventJSON("Ev5", paneMessage("1700000501.000100", "segments?"))))
+	rate, _ := json.Marshal(map[string]any{"type": "block_actions", "user": map[string]any{"id": "U1"}, "trigger_id": "t",
+		"channel": map[string]any{"id": "C1"}, "container": map[string]any{"message_ts": "3.1"},
+		"actions": []any{map[string]any{"action_id": actionRate, "type": "feedback_buttons", "value": `-{"id":"ex1","q":"x"}`}}})
+	f.Add(uint8(2), []byte(url.Values{"payload": {string(rate)}}.Encode()))
+	view, _ := json.Marshal(map[string]any{"type": "view_submission", "user": map[string]any{"id": "U1"},
+		"view": map[string]any{"callback_id": reasonCallbackID, "private_metadata": `{"r":{"id":"ex1"},"c":"C1","t":"3.1"}`,
+			"state": map[string]any{"values": map[string]any{reasonBlockID: map[string]any{reasonActionID: map[string]any{"selected_option": map[string]any{"value": "other"}}}}}}})
+	f.Add(uint8(2), []byte(url.Values{"payload": {string(view)}}.Encode()))
 
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
 		path := fuzzPaths[int(which)%len(fuzzPaths)]

@@ -16,6 +16,9 @@ import (
 // 3 s. An error means the click is not recorded, and the transport must
 // not acknowledge it: Slack then tells the clicker it failed.
 func (a *App) takeInteraction(ctx context.Context, cb slack.InteractionCallback) error {
+	if cb.Type == slack.InteractionTypeViewSubmission {
+		return a.takeReason(ctx, cb)
+	}
 	if cb.Type != slack.InteractionTypeBlockActions {
 		return nil
 	}
@@ -25,6 +28,10 @@ func (a *App) takeInteraction(ctx context.Context, cb slack.InteractionCallback)
 		}
 		action := *act
 		switch action.ActionID {
+		case actionRate:
+			if err := a.takeRating(ctx, cb, action); err != nil {
+				return err
+			}
 		case actionHelpful, actionNotHelpful:
 			if err := a.recordFeedback(ctx, cb, action); err != nil {
 				return err
@@ -56,9 +63,14 @@ func clicked(cb slack.InteractionCallback) (channel, ts string) {
 
 func (a *App) recordFeedback(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction) error {
 	channel, ts := clicked(cb)
-	ref := decodeRef(act.Value)
+	return a.saveFeedback(ctx, feedbackOn(decodeRef(act.Value), bot.FeedbackKind(act.ActionID), cb.User.ID, channel, ts))
+}
+
+// feedbackOn is what user said of the answer ref describes, the message at
+// channel/ts.
+func feedbackOn(ref answerRef, kind bot.FeedbackKind, user, channel, ts string) bot.Feedback {
 	f := bot.Feedback{
-		ExchangeID: ref.ID, Time: time.Now().UTC(), Kind: bot.FeedbackKind(act.ActionID), User: cb.User.ID,
+		ExchangeID: ref.ID, Time: time.Now().UTC(), Kind: kind, User: user,
 		Transport: transport, Conversation: conversation(channel, first(ref.ThreadTS, ref.QuestionTS)),
 		Message: conversation(channel, ts),
 	}
@@ -66,6 +78,11 @@ func (a *App) recordFeedback(ctx context.Context, cb slack.InteractionCallback, 
 		// The answer was not recorded: keep what the button knows of it.
 		f.Question, f.Asker, f.CorpusVersion = ref.Question, ref.Asker, ref.Version
 	}
+	return f
+}
+
+// saveFeedback records f; an error means Slack must be told it failed.
+func (a *App) saveFeedback(ctx context.Context, f bot.Feedback) error {
 	if err := a.records.RecordFeedback(ctx, f); err != nil {
 		a.log.Error("cannot record feedback; Slack will tell the user it failed", "err", err)
 		return fmt.Errorf("record feedback: %w", err)

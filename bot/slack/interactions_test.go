@@ -178,7 +178,7 @@ func TestAskAHumanEscalatesOnceEvenIfClickedTwice(t *testing.T) {
 	}
 	updates := fx.slack.callsTo("chat.update")
 	if len(updates) != 1 || !strings.Contains(updates[0].Form.Get("blocks"), "passed this to the team") ||
-		strings.Contains(updates[0].Form.Get("blocks"), `"action_id"`) {
+		strings.Contains(updates[0].Form.Get("blocks"), `"action_id":"ask_human"`) {
 		t.Errorf("updates %v", updates)
 	}
 

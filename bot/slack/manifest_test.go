@@ -19,6 +19,9 @@ func TestManifestMatchesTheHandlers(t *testing.T) {
 	}
 	var m struct {
 		Features struct {
+			Assistant *struct {
+				Description string `yaml:"assistant_description"`
+			} `yaml:"assistant_view"`
 			SlashCommands []struct {
 				Command string `yaml:"command"`
 				URL     string `yaml:"url"`
@@ -43,6 +46,9 @@ func TestManifestMatchesTheHandlers(t *testing.T) {
 	if err := yaml.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
+	if m.Features.Assistant == nil || m.Features.Assistant.Description == "" {
+		t.Error("no assistant_view: the app would not appear in Slack's AI-app surface")
+	}
 	var commands []string
 	for _, c := range m.Features.SlashCommands {
 		commands = append(commands, c.Command)
@@ -53,13 +59,13 @@ func TestManifestMatchesTheHandlers(t *testing.T) {
 	if !slices.Equal(commands, []string{"/faq", "/faq-refresh"}) {
 		t.Errorf("commands %v", commands)
 	}
-	if !slices.Equal(m.Settings.Events.Events, []string{"app_mention", "message.im"}) || !strings.HasSuffix(m.Settings.Events.URL, "/slack/events") {
+	if !slices.Equal(m.Settings.Events.Events, []string{"app_mention", "message.im", "assistant_thread_started", "assistant_thread_context_changed"}) || !strings.HasSuffix(m.Settings.Events.URL, "/slack/events") {
 		t.Errorf("events %v at %s", m.Settings.Events.Events, m.Settings.Events.URL)
 	}
 	if !m.Settings.Interactivity.Enabled || !strings.HasSuffix(m.Settings.Interactivity.URL, "/slack/interactions") {
 		t.Errorf("interactivity %+v", m.Settings.Interactivity)
 	}
-	for _, s := range []string{"app_mentions:read", "chat:write", "commands", "im:history", "channels:history", "groups:history", "reactions:write"} {
+	for _, s := range []string{"app_mentions:read", "chat:write", "commands", "im:history", "channels:history", "groups:history", "reactions:write", "assistant:write"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, s) {
 			t.Errorf("scope %s missing", s)
 		}

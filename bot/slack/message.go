@@ -57,15 +57,7 @@ type answerRef struct {
 
 // encode fits the reference into a button value, shortening the question
 // when it must.
-func (r answerRef) encode() string {
-	for limit := 1500; ; limit /= 2 {
-		r.Question = truncate(r.Question, limit)
-		b, _ := json.Marshal(r)
-		if len(b) <= maxButtonValue || limit < 16 {
-			return string(b)
-		}
-	}
-}
+func (r answerRef) encode() string { return r.encodeWithin(maxButtonValue) }
 
 func decodeRef(s string) answerRef {
 	var r answerRef
@@ -98,8 +90,9 @@ func contextBlock(text string) *slack.ContextBlock {
 }
 
 // answerReply formats an answer with its sources, the escalation note (how
-// the question was handed on, if it was) and the feedback buttons.
-func answerReply(ans bot.Answer, note string, ref answerRef) reply {
+// the question was handed on, if it was), the line saying where it comes
+// from (dated: the FAQ's date, "" when unknown) and the feedback buttons.
+func answerReply(ans bot.Answer, note string, ref answerRef, dated string) reply {
 	body := mrkdwn(ans.Text, ans.Citations)
 	src := sources(ans)
 	var blocks []slack.Block
@@ -117,29 +110,11 @@ func answerReply(ans bot.Answer, note string, ref answerRef) reply {
 		}
 		text += "\n\n" + src
 	}
-	footer := "Answered from the FAQ"
-	if ans.Mode == bot.ModeLLM {
-		footer = "Written by a language model from the FAQ: check the sources"
-	}
-	if ans.CorpusVersion != "" {
-		footer += " · corpus " + escape(ans.CorpusVersion)
-	}
-	blocks = append(blocks, contextBlock(footer))
+	blocks = append(blocks, contextBlock(provenance(ans.Mode, dated)))
 	// An escalated answer is already with people: asking again adds
 	// nothing.
-	blocks = append(blocks, feedbackButtons(ref.encode(), !ans.Escalate))
+	blocks = append(blocks, answerActions(ref, !ans.Escalate)...)
 	return reply{text: truncate(text, maxMessageText), blocks: blocks}
-}
-
-func feedbackButtons(value string, askHuman bool) *slack.ActionBlock {
-	button := func(id, label string) slack.BlockElement {
-		return slack.NewButtonBlockElement(id, value, slack.NewTextBlockObject(slack.PlainTextType, label, true, false))
-	}
-	elems := []slack.BlockElement{button(actionHelpful, "👍 Helpful"), button(actionNotHelpful, "👎 Not helpful")}
-	if askHuman {
-		elems = append(elems, button(actionAskHuman, "🙋 Ask a human"))
-	}
-	return slack.NewActionBlock(feedbackBlockID, elems...)
 }
 
 // acknowledged rebuilds a clicked answer: the buttons give way to a note

@@ -60,6 +60,12 @@ type Options struct {
 	// (DefaultMaxAnswers when zero). Past it, events are refused so that
 	// Slack delivers them again later instead of goroutines piling up.
 	MaxAnswers int
+	// Suggester offers the questions shown when someone opens faqbot in
+	// Slack's assistant pane (no suggestions when nil).
+	Suggester bot.Suggester
+	// FAQDate, when set, says the date of the FAQ answers come from
+	// ("April 14, 2025"), for the line under each answer.
+	FAQDate func() string
 	// OnEscalation, when set, is told about every escalation the app hands
 	// on: err is nil when it reached the channel, ErrNoEscalationChannel
 	// when there is none, else why posting failed.
@@ -82,6 +88,8 @@ type App struct {
 	log        *slog.Logger
 
 	claims bot.Claims
+	// contexts are the assistant threads' channels beside them.
+	contexts threadContexts
 	// answering holds a token per question being answered.
 	answering chan struct{}
 	records   Records
@@ -102,6 +110,8 @@ type App struct {
 	minBackoff time.Duration
 	maxWait    time.Duration
 	jobTimeout time.Duration
+	// streamInterval spaces the calls that stream a draft.
+	streamInterval time.Duration
 }
 
 // DefaultMaxAnswers is the number of questions answered at once. Offline
@@ -143,6 +153,8 @@ func New(opts Options) (*App, error) {
 		minBackoff: 500 * time.Millisecond,
 		maxWait:    30 * time.Second,
 		jobTimeout: 3 * time.Minute,
+
+		streamInterval: defaultStreamInterval,
 	}
 	for _, u := range opts.AdminUsers {
 		a.admins[u] = true

@@ -73,7 +73,7 @@ func answerActivity(a bot.Answer, note string, askHuman bool) outActivity {
 			Appearance: citationAppearance{
 				Type:     "DigitalDocument",
 				Name:     shorten(firstNonEmpty(c.Title, c.URL), maxCitationName),
-				URL:      c.URL,
+				URL:      c.Link(),
 				Abstract: shorten(citationAbstract(a, c), maxCitationAbstract),
 			},
 		})
@@ -187,9 +187,9 @@ func escalationChannelCard(e Escalation) outActivity {
 	if len(e.Answer.Citations) > 0 {
 		var list []string
 		for i, c := range e.Answer.Citations {
-			list = append(list, fmt.Sprintf("%d. %s", i+1, markdownLink(c.Title, c.URL)))
+			list = append(list, fmt.Sprintf("%d. %s", i+1, citationMarkdown(c)))
 			if i < maxSourceActions {
-				actions = append(actions, map[string]any{"type": "Action.OpenUrl", "title": fmt.Sprintf("[%d] %s", i+1, shorten(c.Title, 40)), "url": c.URL})
+				actions = append(actions, map[string]any{"type": "Action.OpenUrl", "title": fmt.Sprintf("[%d] %s", i+1, shorten(c.Title, 40)), "url": c.Link()})
 			}
 		}
 		body = append(body, textBlock("Sources", "", true), textBlock(strings.Join(list, "\n"), "", false))

@@ -81,9 +81,9 @@ func escalationCard(e bot.Escalation) cardMessage {
 	if len(e.Answer.Citations) > 0 {
 		var list []string
 		for i, c := range e.Answer.Citations {
-			list = append(list, fmt.Sprintf("%d. %s", i+1, markdownLink(c.Title, c.URL)))
+			list = append(list, fmt.Sprintf("%d. %s", i+1, citationMarkdown(c)))
 			if i < maxSourceActions {
-				actions = append(actions, action{Type: "Action.OpenUrl", Title: fmt.Sprintf("[%d] %s", i+1, shorten(c.Title, 40)), URL: c.URL})
+				actions = append(actions, action{Type: "Action.OpenUrl", Title: fmt.Sprintf("[%d] %s", i+1, shorten(c.Title, 40)), URL: c.Link()})
 			}
 		}
 		body = append(body,

@@ -51,7 +51,7 @@ func answerMarkdown(a bot.Answer, note string) string {
 		if i > 0 {
 			sb.WriteString("\n")
 		}
-		fmt.Fprintf(&sb, "%d. %s", i+1, markdownLink(c.Title, c.URL))
+		fmt.Fprintf(&sb, "%d. %s", i+1, citationMarkdown(c))
 	}
 	return sb.String()
 }

@@ -61,6 +61,8 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 		Claims:     s.claims(),
 		Asker:      s.asker,
 		Refresher:  s.app.refresh,
+		Suggester:  s.suggestions(),
+		FAQDate:    s.faqDate,
 		Logger:     s.log,
 		OnAPIError: func(method string, _ error) { m.PlatformAPIError("slack", method) },
 		OnEscalation: func(r bot.Reason, err error) {
@@ -71,6 +73,12 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 	})
 	if err != nil {
 		return bad("SLACK_BOT_TOKEN", "%v", err)
+	}
+	if cfg.SlackEscalationChannel != "" {
+		s.slackEscalations = bot.RecordedEscalator{
+			Next:  meteredEscalator{next: app, destination: "slack", m: m},
+			Store: s.store, Destination: "slack", Logger: s.log,
+		}
 	}
 	if cfg.SlackSigningSecret != "" {
 		mux.Handle("/slack/", app.Handler())

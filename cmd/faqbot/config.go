@@ -30,7 +30,10 @@ type config struct {
 	Addr       string
 	AdminToken string
 	Contact    string
-	LogLevel   slog.Level
+	// PublicURL is FAQBOT_PUBLIC_URL: this server's public base URL, where
+	// citations link to its snapshots of the FAQ; "" for none.
+	PublicURL string
+	LogLevel  slog.Level
 
 	Embeddings     string // "local" or "openai"
 	OpenAIKey      string
@@ -123,6 +126,7 @@ func loadConfig(env func(string) string, corpus, dataDir string) (config, error)
 		DataDir:                first(dataDir, env("FAQBOT_DATA_DIR"), defaultDataDir),
 		Addr:                   first(env("FAQBOT_ADDR"), defaultAddr),
 		AdminToken:             env("FAQBOT_ADMIN_TOKEN"),
+		PublicURL:              strings.TrimRight(strings.TrimSpace(env("FAQBOT_PUBLIC_URL")), "/"),
 		Contact:                first(env("FAQBOT_CONTACT"), bot.DefaultContact),
 		OpenAIKey:              env("OPENAI_API_KEY"),
 		OpenAIBaseURL:          env("OPENAI_BASE_URL"),
@@ -180,7 +184,7 @@ func (c *config) checkServer(env func(string) string) error {
 	default:
 		return bad("FAQBOT_LOG_LEVEL", "%q is not debug, info, warn or error", lvl)
 	}
-	return nil
+	return c.checkPublicURL()
 }
 
 func (c *config) checkModels(env func(string) string) error {

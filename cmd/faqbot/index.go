@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 )
 
 func runIndex(ctx context.Context, args []string, std streams, getenv func(string) string) error {
 	var common commonFlags
 	fs := newFlagSet("index", &common)
+	checkLinks := fs.Bool("check-links", false, "follow each cited URL and report moved, missing or anchor-less pages")
 	cfg, pos, err := configure(fs, &common, args, getenv)
 	if err != nil {
 		return err
@@ -30,6 +32,9 @@ func runIndex(ctx context.Context, args []string, std streams, getenv func(strin
 	fmt.Fprintf(std.out, "embeddings %s: %d cached, %d embedded\n", a.embedder.Name(), st.Hits, st.Misses)
 	if err := ix.DenseErr(); err != nil {
 		fmt.Fprintf(std.out, "warning: index is lexical-only: %v\n", err)
+	}
+	if *checkLinks {
+		return reportLinks(ctx, std.out, cfg.DataDir, ix.Corpus(), &http.Client{Timeout: linkTimeout})
 	}
 	return nil
 }

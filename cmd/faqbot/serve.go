@@ -19,6 +19,7 @@ import (
 	"github.com/faqbot/faqbot/bot/web"
 	"github.com/faqbot/faqbot/corpus"
 	"github.com/faqbot/faqbot/internal/httpserver"
+	"github.com/faqbot/faqbot/internal/linkcheck"
 	"github.com/faqbot/faqbot/store"
 )
 
@@ -78,6 +79,10 @@ type server struct {
 	// sharedCorpus keeps replicas on one corpus (PostgreSQL only; nil on
 	// SQLite).
 	sharedCorpus *bot.SharedRefresher
+	// slackEscalations is the Slack escalation channel, recorded and
+	// counted, when one is configured: where the web chat's "Ask a
+	// person" goes first.
+	slackEscalations bot.Escalator
 }
 
 // newServer serves a with its records in st, which the server closes
@@ -218,12 +223,20 @@ func (s *server) routes(ctx context.Context) (http.Handler, error) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.app.metrics.Handler())
-	web.NewChat(s.asker, web.ChatOptions{Logger: s.log}).Register(mux)
+	web.NewSnapshots(s.app.corpus, s.log).Register(mux)
 	web.NewAdmin(s.app.cfg.AdminToken, s.app.refresh, s.servingVersion, s.log).Register(mux)
 	web.NewReports(s.app.cfg.AdminToken, s.store, nil, s.log).Register(mux)
+	web.NewLinkReport(s.app.cfg.AdminToken, filepath.Join(s.app.cfg.DataDir, linkcheck.FileName), s.log).Register(mux)
 	if err := s.mountAdapters(ctx, mux); err != nil {
 		return nil, err
 	}
+	// After the adapters: the chat hands questions to their escalation
+	// channels.
+	chatOpts, err := s.chatOptions()
+	if err != nil {
+		return nil, err
+	}
+	web.NewChat(s.asker, chatOpts).Register(mux)
 	return httpserver.Chain(mux,
 		httpserver.LogRequests(s.log, httpserver.LogOptions{Quiet: isProbe, Observe: s.app.metrics.HTTPRequest}),
 		httpserver.Recover(s.log),

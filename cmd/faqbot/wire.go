@@ -85,6 +85,9 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 		Source: cfg.Corpus,
 	}
 	a.asker = meteredAsker{next: a.bot, m: a.metrics}
+	if cfg.PublicURL != "" {
+		a.asker = bot.SnapshotLinks{Next: a.asker, Base: cfg.PublicURL}
+	}
 	a.refresh = meteredRefresher{next: a.refresher, m: a.metrics}
 	if err := a.metrics.TrackCorpus(corpusInfo(a.corpus)); err != nil {
 		return nil, fmt.Errorf("register corpus metrics: %w", err)

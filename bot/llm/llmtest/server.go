@@ -32,6 +32,12 @@ type Reply struct {
 	Body    string
 	// Hang holds the response until the client gives up.
 	Hang bool
+	// Chunks are the pieces a streamed completion (stream: true) sends
+	// Content in, one server-sent event each; Content split after each
+	// space when nil. FailAfter > 0 drops the connection after that many
+	// chunks.
+	Chunks    []string
+	FailAfter int
 }
 
 // Answer is a successful completion saying content.
@@ -178,6 +184,10 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, req openai.ChatCo
 		io.WriteString(w, `{"error":{"message":"`+http.StatusText(status)+`","type":"server_error","code":null}}`)
 		return
 	}
+	if req.Stream {
+		s.stream(w, req, rep)
+		return
+	}
 	json.NewEncoder(w).Encode(openai.ChatCompletionResponse{
 		ID:      "chatcmpl-test",
 		Object:  "chat.completion",
@@ -225,4 +235,36 @@ func Client(baseURL string, t *retry.Transport) *openai.Client {
 	cfg.BaseURL = baseURL
 	cfg.HTTPClient = &http.Client{Transport: t}
 	return openai.NewClientWithConfig(cfg)
+}
+
+// stream answers a streamed completion as OpenAI does: server-sent events
+// of chat.completion.chunk objects, then "data: [DONE]".
+func (s *Server) stream(w http.ResponseWriter, req openai.ChatCompletionRequest, rep Reply) {
+	chunks := rep.Chunks
+	if chunks == nil {
+		chunks = strings.SplitAfter(rep.Content, " ")
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	flusher, _ := w.(http.Flusher)
+	send := func(delta openai.ChatCompletionStreamChoiceDelta, finish openai.FinishReason) {
+		b, _ := json.Marshal(openai.ChatCompletionStreamResponse{
+			ID: "chatcmpl-test", Object: "chat.completion.chunk", Created: time.Now().Unix(), Model: req.Model,
+			Choices: []openai.ChatCompletionStreamChoice{{Delta: delta, FinishReason: finish}},
+		})
+		io.WriteString(w, "data: "+string(b)+"\n\n")
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+	send(openai.ChatCompletionStreamChoiceDelta{Role: openai.ChatMessageRoleAssistant}, "")
+	for i, c := range chunks {
+		if rep.FailAfter > 0 && i == rep.FailAfter {
+			panic(http.ErrAbortHandler) // the connection drops mid-answer
+		}
+		send(openai.ChatCompletionStreamChoiceDelta{Content: c}, "")
+	}
+	send(openai.ChatCompletionStreamChoiceDelta{}, openai.FinishReasonStop)
+	io.WriteString(w, "data: [DONE]\n\n")
 }
