@@ -13,7 +13,9 @@ import (
 
 type gapSource []bot.GapQuestion
 
-func (g gapSource) GapQuestions(context.Context, bot.Period, int) ([]bot.GapQuestion, error) { return g, nil }
+func (g gapSource) GapQuestions(context.Context, bot.Period, int) ([]bot.GapQuestion, error) {
+	return g, nil
+}
 
 type statsOnly struct{ bot.Reports }
 
