@@ -74,6 +74,7 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 			"conversations.replies": f.replies,
 			"reactions.add":         func(url.Values) any { return map[string]any{"ok": true} },
 			"reactions.remove":      func(url.Values) any { return map[string]any{"ok": true} },
+			"views.open":            func(url.Values) any { return map[string]any{"ok": true, "view": map[string]any{"id": "V1"}} },
 		} {
 			c.Handle("/"+method, f.record(method, h))
 		}
@@ -410,6 +411,8 @@ type memoryRecords struct {
 	feedback    []bot.Feedback
 	escalations []bot.EscalationRecord
 	fail        error
+	// followups are the escalation loop's (desk_fake_test.go).
+	followups map[string]*followupState
 }
 
 func (m *memoryRecords) setFail(err error) {
