@@ -33,8 +33,8 @@ type FollowupStore interface {
 	// DueFollowups lists escalations owing kind, oldest first: for
 	// FollowupNotify those resolved at or after cutoff whose asker was not
 	// told yet; for FollowupRemind those opened before cutoff, still open,
-	// posted somewhere and not posted again yet. Neither lists one whose
-	// claim is fresh.
+	// posted somewhere (not imported from earlier versions) and not posted
+	// again yet. Neither lists one whose claim is fresh.
 	DueFollowups(ctx context.Context, kind Followup, cutoff time.Time, limit int) ([]EscalationRecord, error)
 	// ClaimFollowup reports whether this caller may do kind for escalation
 	// id: it is owed, and unclaimed or its claim is stale.

@@ -16,10 +16,13 @@ var followupColumns = map[bot.Followup]struct{ claimed, done string }{
 	bot.FollowupRemind: {"remind_claimed_at", "reminded_at"},
 }
 
-// owedSQL says that an escalation owes a follow-up.
+// owedSQL says that an escalation owes a follow-up. Escalations imported
+// from the JSON Lines of earlier versions are never reminded of: those
+// files held hand-offs that failed, which the log told people to handle
+// by hand long ago.
 var owedSQL = map[bot.Followup]string{
 	bot.FollowupNotify: `state = '` + string(bot.EscalationResolved) + `'`,
-	bot.FollowupRemind: `state = '` + string(bot.EscalationOpen) + `' AND destination <> ''`,
+	bot.FollowupRemind: `state = '` + string(bot.EscalationOpen) + `' AND destination <> '' AND NOT imported`,
 }
 
 func followupOf(kind bot.Followup) (struct{ claimed, done string }, error) {

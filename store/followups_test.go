@@ -29,6 +29,11 @@ func TestFollowupsAreDueOnceAcrossReplicas(t *testing.T) {
 			return e
 		}
 		old, nowhere := open("old", "slack"), open("nowhere", "")
+		// Imported from the JSON Lines of earlier versions: never reminded.
+		if _, _, err := a.OpenEscalation(ctx, bot.EscalationRecord{Question: "imported", Transport: "slack", Destination: "slack",
+			Delivery: bot.DeliveryFailed, Imported: true}); err != nil {
+			t.Fatal(err)
+		}
 		clk.add(23 * time.Hour)
 		young := open("young", "slack")
 		clk.add(2 * time.Hour) // old is 25 h open, young 2 h
