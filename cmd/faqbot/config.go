@@ -65,6 +65,12 @@ type config struct {
 	AskerIDs         store.AskerPolicy
 	Retention        time.Duration
 	DeflectionWindow time.Duration
+	// EscalationRemind is how long an escalation stays open before it is
+	// posted again; negative when reminders are off.
+	EscalationRemind time.Duration
+	// PublicURL is this server's public base URL, without a trailing
+	// slash; "" when unknown.
+	PublicURL string
 }
 
 // Defaults that INTERFACE.md promises.
@@ -149,7 +155,7 @@ func loadConfig(env func(string) string, corpus, dataDir string) (config, error)
 			c.SlackAdminUsers = append(c.SlackAdminUsers, u)
 		}
 	}
-	checks := []func(env func(string) string) error{c.checkServer, c.checkModels, c.checkSlack, c.checkTeams, c.checkTeamsBot, c.checkStore}
+	checks := []func(env func(string) string) error{c.checkServer, c.checkModels, c.checkSlack, c.checkTeams, c.checkTeamsBot, c.checkStore, c.checkDesk}
 	for _, check := range checks {
 		if err := check(env); err != nil {
 			return c, err
