@@ -195,3 +195,50 @@ func TestServeTeamsBotRemembersAndClosesTheLoop(t *testing.T) {
 		t.Errorf("exit:\n%s", s.logs)
 	}
 }
+
+// TestServeSlackEscalationResolvedOnTheDashboard: an extension request
+// from Slack goes to the escalation channel with Answer and Resolve and a
+// link to its page; answered on the dashboard, the answer lands in the
+// asker's thread, as the bot, naming who answered.
+func TestServeSlackEscalationResolvedOnTheDashboard(t *testing.T) {
+	slack := newSlackWorkspace(t)
+	env := slack.env()
+	env["FAQBOT_ADMIN_TOKEN"], env["FAQBOT_PUBLIC_URL"] = recordsToken, "https://faqbot.example.com"
+	s := startServe(t, env)
+	s.ready()
+	slack.mention(s.url, "EvDesk", "1700000400.000001", "We won't be ready by June 30. Can we get an extension for outbound marketing?")
+	slack.waitPost("C1", "1700000400.000001")
+	esc := slack.postsIn("CESC", "")
+	if len(esc) != 1 {
+		t.Fatalf("%d escalation posts", len(esc))
+	}
+	blocks := esc[0].Get("blocks")
+	for _, want := range []string{`"action_id":"escalation_answer"`, `"action_id":"escalation_resolve"`, "https://faqbot.example.com/admin/escalations/"} {
+		if !strings.Contains(blocks, want) {
+			t.Errorf("escalation post lacks %s:\n%s", want, blocks)
+		}
+	}
+
+	d := signIn(t, s.url, recordsToken)
+	id, done := d.resolve("Jane from Support", "No extensions: <!channel> plan the move now.")
+	if done != "/admin/escalations/"+id+"?done=notified" {
+		t.Errorf("after resolving: %s", done)
+	}
+	thread := slack.postsIn("C1", "1700000400.000001")
+	last := thread[len(thread)-1].Get("text")
+	if !strings.Contains(last, "*Jane from Support* from the team answered") || !strings.Contains(last, "&lt;!channel&gt; plan the move now.") {
+		t.Errorf("the asker's thread ends with:\n%s", last)
+	}
+	// Resolved: the dashboard lists no open escalation, and offers a FAQ
+	// draft from the answer.
+	if _, list := d.do("GET", "/admin/escalations", nil); escalationLink.MatchString(list) {
+		t.Error("the escalation is still listed as open")
+	}
+	if _, draft := d.do("GET", "/admin/drafts/escalation/"+id, nil); !strings.Contains(draft, "No extensions: &lt;!channel&gt; plan the move now.") ||
+		!strings.Contains(draft, "## We won&#39;t be ready") {
+		t.Errorf("draft page:\n%s", draft)
+	}
+	if s.stop() != exitOK {
+		t.Errorf("exit:\n%s", s.logs)
+	}
+}
