@@ -137,6 +137,9 @@ type Answer struct {
 
 // Escalation is a question handed to people, with what the bot found.
 type Escalation struct {
+	// ID is the escalation's record (EscalationRecord.ID), when it was
+	// recorded before the hand-off: cards link to it.
+	ID       string
 	Question Question
 	Answer   Answer
 	Reason   Reason

@@ -34,6 +34,10 @@ type Exchange struct {
 	CorpusVersion string
 	// Latency is how long the bot took to answer.
 	Latency time.Duration
+	// QuestionRef and ReplyRef are the platform's ids of the question and
+	// of the bot's reply, once the transport links them (ReplyLog).
+	QuestionRef string
+	ReplyRef    string
 }
 
 // NewExchange describes how q was answered with a, asked at `at` and
@@ -161,6 +165,14 @@ type EscalationRecord struct {
 	ResolvedBy    string
 	// HumanAnswer is what the person who resolved it answered.
 	HumanAnswer string
+	// ReplyTo is where the transport can tell the asker that a person
+	// followed up, in a form only that transport reads; empty when it
+	// cannot.
+	ReplyTo string
+	// NotifiedAt is when the asker was told of the resolution; RemindedAt
+	// when the open escalation was posted again. Zero until then.
+	NotifiedAt time.Time
+	RemindedAt time.Time
 	// Imported marks escalations read from the JSON Lines files of
 	// versions before the store.
 	Imported bool
@@ -255,6 +267,8 @@ func (r RecordedEscalator) Escalate(ctx context.Context, e Escalation) error {
 	rec, _, serr := r.Store.OpenEscalation(ctx, NewEscalationRecord(e, now()))
 	if serr != nil {
 		log.Error("cannot record escalation; handing it off anyway", "err", serr, "reason", e.Reason)
+	} else {
+		e.ID = rec.ID
 	}
 	err := r.Next.Escalate(ctx, e)
 	if serr == nil {

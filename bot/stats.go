@@ -48,8 +48,10 @@ type Stats struct {
 	Feedback FeedbackCounts `json:"feedback"`
 	// TopSections are the sections cited most by answered questions.
 	TopSections []SectionCount `json:"top_sections"`
-	// Gaps will list what askers ask that the FAQ does not cover; empty
-	// until coverage-gap grouping exists.
+	// Latency is how long answers took.
+	Latency LatencyStats `json:"latency"`
+	// Gaps are what askers ask that the FAQ does not serve, grouped (see
+	// GapReports); empty from a store alone.
 	Gaps []Gap `json:"gaps"`
 }
 
@@ -62,6 +64,67 @@ type DayStats struct {
 	Abstained int    `json:"abstained"`
 	Escalated int    `json:"escalated"`
 	Deflected int    `json:"deflected"`
+	// EscalatedAnswered counts the escalated questions the FAQ also
+	// answered, so that a chart can stack the day's questions by outcome.
+	EscalatedAnswered int `json:"-"`
+	// LatencyP50Ms and LatencyP95Ms are the day's answer latencies (see
+	// LatencyStats).
+	LatencyP50Ms int `json:"latency_p50_ms"`
+	LatencyP95Ms int `json:"latency_p95_ms"`
+}
+
+// LatencyBoundsMs are the upper bounds of the latency histogram, in
+// milliseconds; the last catches everything slower.
+var LatencyBoundsMs = []int{5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000}
+
+// LatencyStats is how long answers took, as a histogram. A percentile is
+// the upper bound of the bucket it falls in (so "p95_ms": 250 means 95 %
+// of answers took 250 ms or less); 0 without questions.
+type LatencyStats struct {
+	P50Ms   int             `json:"p50_ms"`
+	P95Ms   int             `json:"p95_ms"`
+	Buckets []LatencyBucket `json:"buckets"`
+}
+
+// LatencyBucket counts the answers that took more than the previous
+// bound and at most LeMs (the last bucket: more than the one before it).
+type LatencyBucket struct {
+	LeMs  int `json:"le_ms"`
+	Count int `json:"count"`
+}
+
+// NewLatencyStats is the histogram of counts, one per LatencyBoundsMs.
+func NewLatencyStats(counts []int) LatencyStats {
+	l := LatencyStats{Buckets: make([]LatencyBucket, len(LatencyBoundsMs))}
+	for i, le := range LatencyBoundsMs {
+		l.Buckets[i].LeMs = le
+		if i < len(counts) {
+			l.Buckets[i].Count = counts[i]
+		}
+	}
+	l.P50Ms, l.P95Ms = l.Percentile(0.50), l.Percentile(0.95)
+	return l
+}
+
+// Percentile is the upper bound of the bucket that holds fraction q of
+// the answers; 0 without any.
+func (l LatencyStats) Percentile(q float64) int {
+	total := 0
+	for _, b := range l.Buckets {
+		total += b.Count
+	}
+	if total == 0 {
+		return 0
+	}
+	need := q * float64(total)
+	seen := 0
+	for _, b := range l.Buckets {
+		seen += b.Count
+		if float64(seen) >= need {
+			return b.LeMs
+		}
+	}
+	return l.Buckets[len(l.Buckets)-1].LeMs
 }
 
 // FeedbackCounts counts clicks by kind.
@@ -75,12 +138,6 @@ type SectionCount struct {
 	Anchor   string `json:"anchor"`
 	Title    string `json:"title"`
 	Document string `json:"document"`
-	Count    int    `json:"count"`
-}
-
-// Gap is a kind of question the FAQ does not answer.
-type Gap struct {
-	Question string `json:"question"`
 	Count    int    `json:"count"`
 }
 

@@ -15,17 +15,17 @@ const maxEscalations = 500
 
 const escalationColumns = `id, COALESCE(dedupe_key, ''), COALESCE(exchange_id, ''), at, reason, transport, conversation, link,
 	asker, by_user, question, draft, sources, corpus_version, destination, delivery, delivery_error,
-	state, resolved_at, resolved_by, human_answer, imported`
+	state, resolved_at, resolved_by, human_answer, imported, reply_to, notified_at, reminded_at`
 
 // scanEscalation reads a row of escalationColumns.
 func scanEscalation(row interface{ Scan(...any) error }) (bot.EscalationRecord, error) {
 	var e bot.EscalationRecord
 	var at int64
-	var resolved sql.NullInt64
+	var resolved, notified, reminded sql.NullInt64
 	var reason, sources, delivery, state string
 	err := row.Scan(&e.ID, &e.Key, &e.ExchangeID, &at, &reason, &e.Transport, &e.Conversation, &e.Link,
 		&e.Asker, &e.By, &e.Question, &e.Draft, &sources, &e.CorpusVersion, &e.Destination, &delivery, &e.DeliveryError,
-		&state, &resolved, &e.ResolvedBy, &e.HumanAnswer, &e.Imported)
+		&state, &resolved, &e.ResolvedBy, &e.HumanAnswer, &e.Imported, &e.ReplyTo, &notified, &reminded)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, bot.ErrNotFound
 	}
@@ -33,6 +33,7 @@ func scanEscalation(row interface{ Scan(...any) error }) (bot.EscalationRecord, 
 		return e, err
 	}
 	e.Time, e.ResolvedAt = fromMillis(at), fromNullMillis(resolved)
+	e.NotifiedAt, e.RemindedAt = fromNullMillis(notified), fromNullMillis(reminded)
 	e.Reason, e.Delivery, e.State = bot.Reason(reason), bot.Delivery(delivery), bot.EscalationState(state)
 	if sources != "" {
 		e.Sources = strings.Split(sources, "\n")
@@ -87,17 +88,21 @@ func (s *Store) openEscalation(ctx context.Context, db execer, e bot.EscalationR
 	if !e.ResolvedAt.IsZero() {
 		resolved = millis(e.ResolvedAt)
 	}
+	// An escalation of a recorded exchange takes the exchange's asker as
+	// it was recorded: a transport that read the exchange back holds only
+	// that value, which hashing again would make unrecognisable.
 	res, err := db.ExecContext(ctx, `INSERT INTO escalations
 		(id, dedupe_key, exchange_id, at, reason, transport, conversation, link, asker, by_user, question, draft, sources,
-		 corpus_version, destination, delivery, delivery_error, state, resolved_at, resolved_by, human_answer, imported)
-		VALUES ($1, $2, (SELECT id FROM exchanges WHERE id = $3), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-		 $14, $15, $16, $17, $18, $19, $20, $21, $22)
+		 corpus_version, destination, delivery, delivery_error, state, resolved_at, resolved_by, human_answer, imported, reply_to)
+		VALUES ($1, $2, (SELECT id FROM exchanges WHERE id = $3), $4, $5, $6, $7, $8,
+		 COALESCE(NULLIF((SELECT asker FROM exchanges WHERE id = $3), ''), $9), $10, $11, $12, $13,
+		 $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
 		e.ID, nullable(cut(e.Key, maxRef)), cut(e.ExchangeID, maxRef), millis(e.Time), cut(string(e.Reason), maxRef),
 		cut(e.Transport, maxRef), cut(e.Conversation, maxRef), cut(e.Link, maxRef), s.Asker(e.Asker), s.Asker(e.By),
 		cut(e.Question, maxQuestion), cut(e.Draft, maxAnswer), strings.Join(sources, "\n"), cut(e.CorpusVersion, maxRef),
 		cut(e.Destination, maxRef), string(e.Delivery), cut(e.DeliveryError, maxError), string(e.State), resolved,
-		cut(e.ResolvedBy, maxRef), cut(e.HumanAnswer, maxAnswer), e.Imported)
+		cut(e.ResolvedBy, maxRef), cut(e.HumanAnswer, maxAnswer), e.Imported, cut(e.ReplyTo, maxRef))
 	if err != nil {
 		return bot.EscalationRecord{}, false, err
 	}

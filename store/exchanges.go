@@ -33,7 +33,7 @@ func (s *Store) Record(ctx context.Context, e bot.Exchange) (string, error) {
 		}
 		for i, c := range cites {
 			if _, err := s.txExec(ctx, tx, insertCitationSQL,
-				id, i+1, anchors[i], cut(c.Title, maxRef), cut(c.Document, maxRef)); err != nil {
+				id, i+1, anchors[i], cut(c.Title, maxRef), cut(c.Document, maxRef), cut(c.URL, maxRef)); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/faqbot/faqbot/bot"
@@ -72,7 +73,7 @@ func (s *Store) Stats(ctx context.Context, p bot.Period) (bot.Stats, error) {
 	}
 	from, to := millis(p.From), millis(p.To)
 	for _, step := range []func(context.Context, *sql.Tx, int64, int64, *bot.Stats) error{
-		s.statsByDay, statsByTransport, statsByReason, statsFeedback, statsTopSections,
+		s.statsByDay, statsLatency, statsByTransport, statsByReason, statsFeedback, statsTopSections,
 	} {
 		if err := step(ctx, tx, from, to, &st); err != nil {
 			return bot.Stats{}, fmt.Errorf("stats: %w", err)
@@ -89,7 +90,8 @@ func (s *Store) statsByDay(ctx context.Context, tx *sql.Tx, from, to int64, st *
 	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT e.at / %[1]d, COUNT(*),
 		SUM(CASE WHEN e.answered THEN 1 ELSE 0 END),
 		SUM(CASE WHEN %[2]s THEN 1 ELSE 0 END),
-		SUM(CASE WHEN %[3]s THEN 1 ELSE 0 END)
+		SUM(CASE WHEN %[3]s THEN 1 ELSE 0 END),
+		SUM(CASE WHEN e.answered AND %[2]s THEN 1 ELSE 0 END)
 		FROM exchanges e WHERE e.at >= $1 AND e.at < $2 GROUP BY 1`, dayMillis, escalatedSQL, s.deflected()), from, to)
 	if err != nil {
 		return err
@@ -99,7 +101,7 @@ func (s *Store) statsByDay(ctx context.Context, tx *sql.Tx, from, to int64, st *
 	for rows.Next() {
 		var day int64
 		var d bot.DayStats
-		if err := rows.Scan(&day, &d.Questions, &d.Answered, &d.Escalated, &d.Deflected); err != nil {
+		if err := rows.Scan(&day, &d.Questions, &d.Answered, &d.Escalated, &d.Deflected, &d.EscalatedAnswered); err != nil {
 			return err
 		}
 		d.Abstained = d.Questions - d.Answered
@@ -118,6 +120,58 @@ func (s *Store) statsByDay(ctx context.Context, tx *sql.Tx, from, to int64, st *
 		d := days[day]
 		d.Day = fromMillis(day * dayMillis).Format(time.DateOnly)
 		st.ByDay = append(st.ByDay, d)
+	}
+	return nil
+}
+
+// latencyBucketSQL is the LatencyBoundsMs bucket of exchange e's
+// latency.
+func latencyBucketSQL() string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	for i, le := range bot.LatencyBoundsMs[:len(bot.LatencyBoundsMs)-1] {
+		fmt.Fprintf(&b, " WHEN e.latency_us <= %d THEN %d", int64(le)*1000, i)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", len(bot.LatencyBoundsMs)-1)
+	return b.String()
+}
+
+// statsLatency makes the latency histogram of the period and of each day.
+func statsLatency(ctx context.Context, tx *sql.Tx, from, to int64, st *bot.Stats) error {
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT e.at / %d, %s, COUNT(*) FROM exchanges e
+		WHERE e.at >= $1 AND e.at < $2 GROUP BY 1, 2`, dayMillis, latencyBucketSQL()), from, to)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n := len(bot.LatencyBoundsMs)
+	total := make([]int, n)
+	days := map[string][]int{}
+	for rows.Next() {
+		var day int64
+		var bucket, count int
+		if err := rows.Scan(&day, &bucket, &count); err != nil {
+			return err
+		}
+		if bucket < 0 || bucket >= n {
+			continue
+		}
+		key := fromMillis(day * dayMillis).Format(time.DateOnly)
+		if days[key] == nil {
+			days[key] = make([]int, n)
+		}
+		days[key][bucket] += count
+		total[bucket] += count
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	st.Latency = bot.NewLatencyStats(total)
+	for i, d := range st.ByDay {
+		if counts := days[d.Day]; counts != nil {
+			l := bot.NewLatencyStats(counts)
+			st.ByDay[i].LatencyP50Ms, st.ByDay[i].LatencyP95Ms = l.P50Ms, l.P95Ms
+		}
 	}
 	return nil
 }

@@ -91,11 +91,12 @@ func TestStatsFollowTheDefinitions(t *testing.T) {
 			Questions: 7, Answered: 6, Abstained: 1, Escalated: 2, Deflected: 3, DeflectionRate: 3.0 / 7,
 			ByTransport: map[string]int{"api": 3, "slack": 3, "teams": 1},
 			ByReason:    map[string]int{"extension_request": 1, "user_request": 1},
+			// Every answer took 1.5 ms: the first latency bucket, 5 ms.
 			ByDay: []bot.DayStats{
-				{Day: "2025-03-10", Questions: 3, Answered: 3, Deflected: 2},
-				{Day: "2025-03-11", Questions: 3, Answered: 2, Abstained: 1, Escalated: 2},
+				{Day: "2025-03-10", Questions: 3, Answered: 3, Deflected: 2, LatencyP50Ms: 5, LatencyP95Ms: 5},
+				{Day: "2025-03-11", Questions: 3, Answered: 2, Abstained: 1, Escalated: 2, EscalatedAnswered: 2, LatencyP50Ms: 5, LatencyP95Ms: 5},
 				{Day: "2025-03-12"},
-				{Day: "2025-03-13", Questions: 1, Answered: 1, Deflected: 1},
+				{Day: "2025-03-13", Questions: 1, Answered: 1, Deflected: 1, LatencyP50Ms: 5, LatencyP95Ms: 5},
 			},
 			Feedback: bot.FeedbackCounts{Helpful: 1, NotHelpful: 2},
 			TopSections: []bot.SectionCount{
@@ -103,7 +104,8 @@ func TestStatsFollowTheDefinitions(t *testing.T) {
 				{Anchor: "b", Title: "Title b", Document: "transition-faqs.md", Count: 2},
 				{Anchor: "c", Title: "Title c", Document: "transition-faqs.md", Count: 1},
 			},
-			Gaps: []bot.Gap{},
+			Latency: bot.NewLatencyStats([]int{7}),
+			Gaps:    []bot.Gap{},
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("stats\n got %+v\nwant %+v", got, want)

@@ -116,7 +116,7 @@ const (
 	insertExchangeSQL = `INSERT INTO exchanges
 		(id, at, transport, conversation, asker, question, answer, answered, escalate, reason, anchors, mode, corpus_version, latency_us)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
-	insertCitationSQL = `INSERT INTO citations (exchange_id, rank, anchor, title, document) VALUES ($1, $2, $3, $4, $5)`
+	insertCitationSQL = `INSERT INTO citations (exchange_id, rank, anchor, title, document, url) VALUES ($1, $2, $3, $4, $5, $6)`
 	claimSQL          = `INSERT INTO claims (claim_key, at) VALUES ($1, $2)
 		ON CONFLICT (claim_key) DO UPDATE SET at = excluded.at WHERE claims.at <= $3`
 )

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"github.com/faqbot/faqbot/bot"
 )
 
@@ -39,7 +37,7 @@ func (a *App) postEscalation(ctx context.Context, h handoff) error {
 	if ch == "" {
 		return ErrNoEscalationChannel
 	}
-	if _, err := a.post(ctx, ch, slack.MsgOptionText(escalationText(h), false), slack.MsgOptionDisableLinkUnfurl()); err != nil {
+	if _, err := a.post(ctx, ch, a.escalationMessage(escalationText(h), h.ID)...); err != nil {
 		return fmt.Errorf("post escalation to %s: %w", ch, err)
 	}
 	return nil
@@ -54,6 +52,7 @@ func (a *App) handOff(ctx context.Context, e bot.Escalation, where string) strin
 	if err != nil {
 		a.log.Error("cannot record escalation; handing it off anyway", "err", err, "reason", e.Reason)
 	}
+	e.ID = rec.ID
 	note, _ := a.deliver(ctx, handoff{Escalation: e, Where: where}, rec.ID)
 	return note
 }

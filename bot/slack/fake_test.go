@@ -440,6 +440,8 @@ type memoryRecords struct {
 	feedback    []bot.Feedback
 	escalations []bot.EscalationRecord
 	fail        error
+	// followups are the escalation loop's (desk_fake_test.go).
+	followups map[string]*followupState
 }
 
 func (m *memoryRecords) setFail(err error) {

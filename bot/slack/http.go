@@ -128,9 +128,14 @@ func (a *App) ServeInteractions(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
 		return
 	}
-	if err := a.takeInteraction(r.Context(), cb); err != nil {
+	resp, err := a.interact(r.Context(), cb)
+	if err != nil {
 		// Not acknowledged, so Slack tells the clicker it failed.
 		http.Error(w, "the click could not be recorded", http.StatusInternalServerError)
+		return
+	}
+	if resp != nil {
+		writeJSON(w, resp)
 		return
 	}
 	w.WriteHeader(http.StatusOK)

@@ -143,6 +143,7 @@ func (a *App) askHuman(ctx context.Context, cb slack.InteractionCallback, act sl
 	}
 	h := handoff{
 		Escalation: bot.Escalation{
+			ID:       esc.ID,
 			Question: bot.Question{Text: esc.Question, Asker: bot.User{ID: first(ref.Asker, cb.User.ID)}, Transport: transport},
 			Answer:   bot.Answer{ID: ref.ID, Question: ref.Question, CorpusVersion: ref.Version},
 			Reason:   bot.UserRequest,

@@ -70,6 +70,12 @@ type Options struct {
 	// on: err is nil when it reached the channel, ErrNoEscalationChannel
 	// when there is none, else why posting failed.
 	OnEscalation func(reason bot.Reason, err error)
+	// Resolver, when set, puts Answer and Resolve buttons on escalation
+	// posts and takes them (the escalation loop, loop.go).
+	Resolver bot.Resolver
+	// AdminURL is the dashboard's public address (…/admin); escalation
+	// posts then link to their page there.
+	AdminURL string
 }
 
 // Records is where the app keeps what people do with its answers (the

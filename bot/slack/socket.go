@@ -68,10 +68,14 @@ func (a *App) onSocketEvent(ctx context.Context, smc *socketmode.Client, evt soc
 		}
 		a.ack(ctx, smc, evt.Request, a.command(cmd))
 	case socketmode.EventTypeInteractive:
-		if cb, ok := evt.Data.(slack.InteractionCallback); ok && a.takeInteraction(ctx, cb) != nil {
-			return // not acknowledged: Slack tells the clicker it failed
+		var resp any
+		if cb, ok := evt.Data.(slack.InteractionCallback); ok {
+			var err error
+			if resp, err = a.interact(ctx, cb); err != nil {
+				return // not acknowledged: Slack tells the clicker it failed
+			}
 		}
-		a.ack(ctx, smc, evt.Request, nil)
+		a.ack(ctx, smc, evt.Request, resp)
 	case socketmode.EventTypeErrorBadMessage:
 		// An envelope the client cannot parse (an event type it does not
 		// know) is still acknowledged, or Slack delivers it again and again.

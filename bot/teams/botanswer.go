@@ -32,7 +32,7 @@ func (b *Bot) answer(ctx context.Context, act botActivity) {
 		}
 	}()
 	b.typing(ctx, act)
-	q := bot.Question{Text: act.question(), Asker: act.asker(), Transport: "teams"}
+	q := bot.Question{Text: act.question(), Asker: act.asker(), Transport: "teams", Conversation: act.Conversation.ID}
 	if q.Text == "" {
 		b.replyText(ctx, act, botPromptText)
 		return

@@ -116,7 +116,7 @@ func (b *Bot) unreachable() string {
 func (b *Bot) deliver(ctx context.Context, e Escalation) error {
 	switch {
 	case b.opts.EscalationConversation != "":
-		out := escalationChannelCard(e)
+		out := withDashboardLink(escalationChannelCard(e), b.opts.AdminURL, e.ID)
 		out.Conversation = conversationAccount{ID: b.opts.EscalationConversation}
 		if e.Asker.Bot != "" {
 			out.From = &account{ID: e.Asker.Bot}
@@ -125,7 +125,7 @@ func (b *Bot) deliver(ctx context.Context, e Escalation) error {
 		b.opts.OnEscalation(e.Reason, err)
 		return err
 	case b.opts.Escalator != nil:
-		return b.opts.Escalator.Escalate(ctx, bot.Escalation{Question: e.Question, Answer: e.Answer, Reason: e.Reason})
+		return b.opts.Escalator.Escalate(ctx, bot.Escalation{ID: e.ID, Question: e.Question, Answer: e.Answer, Reason: e.Reason})
 	}
 	return ErrNoEscalationDestination
 }

@@ -72,6 +72,9 @@ type BotOptions struct {
 	// Contact is whom askers turn to when no one here can help
 	// (DefaultContact when empty).
 	Contact string
+	// AdminURL is the dashboard's public address (…/admin); escalation
+	// cards then link to their page there.
+	AdminURL string
 	// Transport sends every outbound request: keys, tokens, the connector
 	// (http.DefaultTransport when nil). Tests point it at local servers.
 	Transport http.RoundTripper

@@ -61,7 +61,7 @@ func (b *Bot) feedbackInvoke(ctx context.Context, w http.ResponseWriter, act bot
 		By: act.asker(), Reaction: reaction, Comment: feedbackComment(v.ActionValue.Feedback),
 	}
 	if ex, err := b.history.Answer(ctx, act.Conversation.ID, act.ReplyToID); err == nil {
-		f.QuestionID, f.Asker, f.Question, f.CorpusVersion = ex.QuestionID, ex.Asker, ex.Question, ex.Answer.CorpusVersion
+		f.ExchangeID, f.QuestionID, f.Asker, f.Question, f.CorpusVersion = ex.Answer.ID, ex.QuestionID, ex.Asker, ex.Question, ex.Answer.CorpusVersion
 	} else if !errors.Is(err, ErrNotFound) {
 		b.log.Warn("cannot look up the answer given feedback", "err", err)
 	}
@@ -148,7 +148,7 @@ func (b *Bot) askHumanFromSubmit(ctx context.Context, act botActivity) {
 // (act.ReplyToID), reason user_request. The answer's record supplies the
 // question and draft; without it the team is pointed to the conversation.
 func (b *Bot) askHumanEscalation(ctx context.Context, act botActivity) Escalation {
-	q := bot.Question{Text: "(the question is in the Teams conversation)", Asker: act.asker(), Transport: "teams"}
+	q := bot.Question{Text: "(the question is in the Teams conversation)", Asker: act.asker(), Transport: "teams", Conversation: act.Conversation.ID}
 	var ans bot.Answer
 	ref := act.reference()
 	key := answerKey(act.Conversation.ID, "reply:"+firstNonEmpty(act.ReplyToID, act.ID))

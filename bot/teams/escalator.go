@@ -29,6 +29,9 @@ type EscalatorOptions struct {
 	// (DefaultEscalationTimeout when zero); a caller's earlier deadline wins.
 	Timeout time.Duration
 	Logger  *slog.Logger
+	// AdminURL is the dashboard's public address (…/admin); cards of
+	// recorded escalations then link to their page there.
+	AdminURL string
 }
 
 // DefaultEscalationTimeout bounds an escalation whose caller set no deadline.
@@ -38,10 +41,11 @@ const DefaultEscalationTimeout = 30 * time.Second
 // a Workflows webhook (TEAMS_ESCALATION_WEBHOOK_URL). It implements
 // bot.Escalator.
 type Escalator struct {
-	url     string
-	client  *http.Client
-	timeout time.Duration
-	log     *slog.Logger
+	url      string
+	adminURL string
+	client   *http.Client
+	timeout  time.Duration
+	log      *slog.Logger
 }
 
 var _ bot.Escalator = (*Escalator)(nil)
@@ -54,7 +58,7 @@ func NewEscalator(webhookURL string, opts EscalatorOptions) (*Escalator, error) 
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("teams: escalation webhook URL must be an http(s) URL")
 	}
-	e := &Escalator{url: webhookURL, client: opts.Client, timeout: opts.Timeout, log: opts.Logger}
+	e := &Escalator{url: webhookURL, adminURL: opts.AdminURL, client: opts.Client, timeout: opts.Timeout, log: opts.Logger}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -79,7 +83,7 @@ func NewEscalator(webhookURL string, opts EscalatorOptions) (*Escalator, error) 
 // whole escalation at error level, so that it can be handed over by hand,
 // and returns the error.
 func (e *Escalator) Escalate(ctx context.Context, esc bot.Escalation) error {
-	body, err := json.Marshal(escalationCard(esc))
+	body, err := json.Marshal(escalationCard(esc).withDashboardLink(e.adminURL, esc.ID))
 	if err != nil {
 		return fmt.Errorf("encode Teams escalation card: %w", err)
 	}

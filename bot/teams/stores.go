@@ -71,7 +71,9 @@ type Feedback struct {
 	Reaction string
 	// Comment is what the person typed in the feedback form, bounded.
 	Comment string
-	// The answered exchange, when it is still in the history.
+	// The answered exchange, when it is still in the history; ExchangeID
+	// is its record (bot.Answer.ID).
+	ExchangeID    string
 	QuestionID    string
 	Asker         bot.User
 	Question      string

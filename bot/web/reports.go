@@ -23,6 +23,8 @@ type Reports struct {
 	src   bot.Reports
 	now   func() time.Time
 	log   *slog.Logger
+	// sessions, when set, also admits signed-in dashboard browsers.
+	sessions interface{ Authorized(*http.Request) bool }
 }
 
 // Limits of the reports.
@@ -49,6 +51,21 @@ func NewReports(token string, src bot.Reports, now func() time.Time, log *slog.L
 	return &Reports{token: token, src: src, now: now, log: log}
 }
 
+// AcceptSessions makes the endpoints also admit requests with a live
+// dashboard session, so that the dashboard can link to them.
+func (rp *Reports) AcceptSessions(d *Dashboard) *Reports {
+	rp.sessions = d
+	return rp
+}
+
+// authorized admits a dashboard session or the bearer token.
+func (rp *Reports) authorized(w http.ResponseWriter, r *http.Request) bool {
+	if rp.sessions != nil && rp.sessions.Authorized(r) {
+		return true
+	}
+	return authorized(w, r, rp.token)
+}
+
 // Register mounts the endpoints on mux when a token and a source are
 // configured.
 func (rp *Reports) Register(mux *http.ServeMux) {
@@ -60,7 +77,7 @@ func (rp *Reports) Register(mux *http.ServeMux) {
 }
 
 func (rp *Reports) serveStats(w http.ResponseWriter, r *http.Request) {
-	if !authorized(w, r, rp.token) {
+	if !rp.authorized(w, r) {
 		return
 	}
 	p, err := ParsePeriod(r.URL.Query(), rp.now())
@@ -129,7 +146,7 @@ var exportColumns = []string{
 }
 
 func (rp *Reports) serveCSV(w http.ResponseWriter, r *http.Request) {
-	if !authorized(w, r, rp.token) {
+	if !rp.authorized(w, r) {
 		return
 	}
 	p, err := ParsePeriod(r.URL.Query(), rp.now())

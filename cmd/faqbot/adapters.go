@@ -70,11 +70,17 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 				m.Escalation("slack", string(r), err)
 			}
 		},
+		Resolver: s.desk,
+		AdminURL: cfg.adminURL(),
 	})
 	if err != nil {
 		return bad("SLACK_BOT_TOKEN", "%v", err)
 	}
+	// Slack askers hear of resolutions in their thread; escalations left
+	// open are posted to the channel again.
+	s.desk.NotifyVia("slack", app)
 	if cfg.SlackEscalationChannel != "" {
+		s.desk.RemindVia("slack", app)
 		s.slackEscalations = bot.RecordedEscalator{
 			Next:  meteredEscalator{next: app, destination: "slack", m: m},
 			Store: s.store, Destination: "slack", Logger: s.log,
@@ -105,7 +111,7 @@ func (s *server) mountTeams(mux *http.ServeMux) error {
 	if len(cfg.TeamsWebhookSecret) == 0 {
 		return nil
 	}
-	esc, err := s.teamsWorkflow()
+	esc, err := s.teamsWorkflow(true)
 	if err != nil {
 		return err
 	}
@@ -119,39 +125,42 @@ func (s *server) mountTeams(mux *http.ServeMux) error {
 	return nil
 }
 
-// teamsWorkflow is the Workflows webhook escalator, counted in metrics; a
-// nil interface, not a typed nil, when TEAMS_ESCALATION_WEBHOOK_URL is unset.
-func (s *server) teamsWorkflow() (bot.Escalator, error) {
+// teamsWorkflow is the Workflows webhook escalator, counted in metrics and,
+// when record is set, recorded in the store (the Bot Framework bot records
+// its escalations itself); a nil interface, not a typed nil, when
+// TEAMS_ESCALATION_WEBHOOK_URL is unset.
+func (s *server) teamsWorkflow(record bool) (bot.Escalator, error) {
 	cfg := s.app.cfg
 	if cfg.TeamsEscalationURL == "" {
 		return nil, nil
 	}
-	e, err := teams.NewEscalator(cfg.TeamsEscalationURL, teams.EscalatorOptions{Logger: s.log})
+	e, err := teams.NewEscalator(cfg.TeamsEscalationURL, teams.EscalatorOptions{Logger: s.log, AdminURL: cfg.adminURL()})
 	if err != nil {
 		return nil, bad("TEAMS_ESCALATION_WEBHOOK_URL", "%v", err)
 	}
-	return bot.RecordedEscalator{
-		Next:  meteredEscalator{next: e, destination: "teams", m: s.app.metrics},
-		Store: s.store, Destination: "teams", Logger: s.log,
-	}, nil
+	metered := meteredEscalator{next: e, destination: "teams", m: s.app.metrics}
+	if !record {
+		return metered, nil
+	}
+	return bot.RecordedEscalator{Next: metered, Store: s.store, Destination: "teams", Logger: s.log}, nil
 }
 
 // mountTeamsBot serves the Bot Framework bot when MICROSOFT_APP_ID is set.
 // Escalations go to TEAMS_ESCALATION_CONVERSATION through the connector,
-// else to the Workflows webhook. Delivery claims are in the store;
-// conversation history, feedback and escalations are kept in memory until
-// the conversation store is wired here (teams.BotOptions History,
-// Feedback, Escalations); the escalation loop then calls the Bot's
-// NotifyResolved.
+// else to the Workflows webhook. Conversation history, feedback,
+// escalations and delivery claims are kept in the store, so that restarts
+// and replicas agree; the desk tells askers of resolutions through the
+// bot's proactive messages.
 func (s *server) mountTeamsBot(mux *http.ServeMux) error {
 	cfg := s.app.cfg
 	if cfg.MicrosoftAppID == "" {
 		return nil
 	}
-	esc, err := s.teamsWorkflow()
+	esc, err := s.teamsWorkflow(false)
 	if err != nil {
 		return err
 	}
+	records := teams.NewRecords(s.store)
 	m := s.app.metrics
 	b, err := teams.NewBot(teams.BotOptions{
 		AppID:                  cfg.MicrosoftAppID,
@@ -166,11 +175,16 @@ func (s *server) mountTeamsBot(mux *http.ServeMux) error {
 		OnAPIError:             func(call string, _ error) { m.PlatformAPIError("teams", call) },
 		Contact:                cfg.Contact,
 		Logger:                 s.log,
+		History:                records,
+		Feedback:               records,
+		Escalations:            records,
 		Claims:                 s.claims(),
+		AdminURL:               cfg.adminURL(),
 	})
 	if err != nil {
 		return bad("MICROSOFT_APP_ID", "%v", err)
 	}
+	s.desk.NotifyVia("teams", b.Notifier())
 	mux.Handle("POST "+teams.BotPath, b)
 	s.onShutdown(b.Close)
 	return nil

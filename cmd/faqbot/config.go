@@ -74,6 +74,9 @@ type config struct {
 	// CorpusLagGrace is FAQBOT_CORPUS_LAG_GRACE: how long a replica may
 	// serve an older corpus than the database's and still be ready.
 	CorpusLagGrace time.Duration
+	// EscalationRemind is how long an escalation stays open before it is
+	// posted again; negative when reminders are off.
+	EscalationRemind time.Duration
 }
 
 // Defaults that INTERFACE.md promises.
@@ -159,7 +162,7 @@ func loadConfig(env func(string) string, corpus, dataDir string) (config, error)
 			c.SlackAdminUsers = append(c.SlackAdminUsers, u)
 		}
 	}
-	checks := []func(env func(string) string) error{c.checkServer, c.checkModels, c.checkSlack, c.checkTeams, c.checkTeamsBot, c.checkStore, c.checkReplica}
+	checks := []func(env func(string) string) error{c.checkServer, c.checkModels, c.checkSlack, c.checkTeams, c.checkTeamsBot, c.checkStore, c.checkReplica, c.checkDesk}
 	for _, check := range checks {
 		if err := check(env); err != nil {
 			return c, err

@@ -98,6 +98,10 @@ func TestServeConfigErrors(t *testing.T) {
 		{"retention not a span", map[string]string{"FAQBOT_RETENTION": "forever"}, nil, "FAQBOT_RETENTION"},
 		{"retention too short", map[string]string{"FAQBOT_RETENTION": "10m"}, nil, "FAQBOT_RETENTION"},
 		{"deflection window negative", map[string]string{"FAQBOT_DEFLECTION_WINDOW": "-1h"}, nil, "FAQBOT_DEFLECTION_WINDOW"},
+		{"reminder too soon", map[string]string{"FAQBOT_ESCALATION_REMIND": "10s"}, nil, "FAQBOT_ESCALATION_REMIND"},
+		{"reminder not a span", map[string]string{"FAQBOT_ESCALATION_REMIND": "daily"}, nil, "FAQBOT_ESCALATION_REMIND"},
+		{"public URL not a URL", map[string]string{"FAQBOT_PUBLIC_URL": "faqbot.example.com"}, nil, "FAQBOT_PUBLIC_URL"},
+		{"public URL with a query", map[string]string{"FAQBOT_PUBLIC_URL": "https://faqbot.example.com/?x=1"}, nil, "FAQBOT_PUBLIC_URL"},
 		{"unknown flag", nil, []string{"--port", "80"}, "serve"},
 		{"stray argument", nil, []string{"now"}, "serve"},
 	}

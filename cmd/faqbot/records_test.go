@@ -119,6 +119,13 @@ func TestReportAndForgetCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Two wordings of a question the FAQ does not cover: one coverage gap.
+	for _, q := range []string{"Can I export my email templates to PDF?", "How do I export email templates as PDF files?"} {
+		if _, err := st.Record(ctx, bot.Exchange{Time: time.Now().Add(-time.Hour), Transport: "api", Asker: "U3", Question: q,
+			Latency: 30 * time.Millisecond}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	st.Close()
 	cli := func(args ...string) (int, string, string) {
 		var out, errOut bytes.Buffer
@@ -134,11 +141,13 @@ func TestReportAndForgetCommands(t *testing.T) {
 		}
 		return s
 	}
-	if s := report(); s.Questions != 2 || s.Feedback.Helpful != 2 || s.Deflected != 2 || len(s.ByDay) < 7 {
+	if s := report(); s.Questions != 4 || s.Feedback.Helpful != 2 || s.Deflected != 2 || len(s.ByDay) < 7 ||
+		len(s.Gaps) != 1 || s.Gaps[0].Count != 2 || s.Latency.P95Ms != 50 {
 		t.Errorf("report --json %+v", s)
 	}
 	code, out, _ := cli("report", "--since", "36h")
-	for _, want := range []string{"questions    2", "deflected    2 (deflection rate 100.0%)", "by transport slack 2", "Segments (transition-faqs.md#segments)"} {
+	for _, want := range []string{"questions    4", "deflected    2 (deflection rate 50.0%)", "by transport api 2, slack 2",
+		"Segments (transition-faqs.md#segments)", "latency      p50 ≤ 5 ms, p95 ≤ 50 ms", "coverage gaps", "    2  "} {
 		if code != exitOK || !strings.Contains(out, want) {
 			t.Errorf("report lacks %q (exit %d):\n%s", want, code, out)
 		}
@@ -152,7 +161,7 @@ func TestReportAndForgetCommands(t *testing.T) {
 	if code != exitOK || out != "forgot U1: 1 questions, 2 feedback clicks, 0 escalations\n" {
 		t.Errorf("forget: exit %d %q %s", code, out, errOut)
 	}
-	if s := report(); s.Questions != 1 || s.Feedback.Helpful != 0 {
+	if s := report(); s.Questions != 3 || s.Feedback.Helpful != 0 {
 		t.Errorf("after forget: %+v", s)
 	}
 }

@@ -41,7 +41,8 @@ func runReport(ctx context.Context, args []string, std streams, getenv func(stri
 	}
 	defer st.Close()
 	now := time.Now().UTC()
-	stats, err := st.Stats(ctx, bot.Period{From: now.Add(-span), To: now})
+	warn := slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	stats, err := gapReports(st, reportEmbedder(cfg, warn), warn).Stats(ctx, bot.Period{From: now.Add(-span), To: now})
 	if err != nil {
 		return err
 	}
@@ -69,10 +70,17 @@ func printStats(w io.Writer, s bot.Stats) {
 	fmt.Fprintf(w, "feedback     %d helpful, %d not helpful\n", s.Feedback.Helpful, s.Feedback.NotHelpful)
 	fmt.Fprintf(w, "by transport %s\n", counts(s.ByTransport))
 	fmt.Fprintf(w, "by reason    %s\n", counts(s.ByReason))
+	fmt.Fprintf(w, "latency      p50 ≤ %d ms, p95 ≤ %d ms\n", s.Latency.P50Ms, s.Latency.P95Ms)
 	if len(s.TopSections) > 0 {
 		fmt.Fprintln(w, "\ntop sections")
 		for _, sec := range s.TopSections {
 			fmt.Fprintf(w, "  %5d  %s (%s#%s)\n", sec.Count, sec.Title, sec.Document, sec.Anchor)
+		}
+	}
+	if len(s.Gaps) > 0 {
+		fmt.Fprintln(w, "\ncoverage gaps (questions the FAQ did not serve, grouped)")
+		for _, g := range s.Gaps {
+			fmt.Fprintf(w, "  %5d  %s\n", g.Count, oneLine(g.Question))
 		}
 	}
 	fmt.Fprintln(w, "\nday          questions answered escalated deflected")
@@ -80,6 +88,9 @@ func printStats(w io.Writer, s bot.Stats) {
 		fmt.Fprintf(w, "%s %10d %8d %9d %9d\n", d.Day, d.Questions, d.Answered, d.Escalated, d.Deflected)
 	}
 }
+
+// oneLine keeps a person's text on one line of the report.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // counts lists a count map, largest first: "slack 60, api 40".
 func counts(m map[string]int) string {

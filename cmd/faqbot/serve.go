@@ -67,6 +67,10 @@ type server struct {
 	store *store.Store
 	// asker is the app's, recording every answer in the store.
 	asker bot.Asker
+	// reports are the store's statistics with the coverage gaps; desk
+	// resolves escalations and does what is owed after (desk.go).
+	reports *bot.GapReports
+	desk    *bot.Desk
 	// bg runs work that outlives a request or runs beside the server
 	// (Socket Mode); shutdown waits for it.
 	bg *httpserver.Background
@@ -96,6 +100,7 @@ func newServer(a *app, st *store.Store) *server {
 		bg:    httpserver.NewBackground(a.log),
 		grace: shutdownTimeout,
 	}
+	s.reports, s.desk = supportLoop(a, st)
 	// Registered first, so it runs last: everything else may still write.
 	s.onShutdown(func(context.Context) error {
 		if err := st.Close(); err != nil {
@@ -145,6 +150,8 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("listening", "addr", ln.Addr().String())
 	// Retention: prune now, then every few minutes, until shutdown.
 	s.bg.Go(func(context.Context) { s.store.RunPruner(work, store.DefaultPruneEvery) })
+	// Escalations: tell askers what failed to reach them, remind of open ones.
+	s.bg.Go(func(context.Context) { s.desk.Run(work, bot.DefaultFollowupEvery) })
 
 	if err := s.loadFirst(ctx); err != nil {
 		s.shutdown(srv, cancelRequests)
@@ -225,7 +232,9 @@ func (s *server) routes(ctx context.Context) (http.Handler, error) {
 	mux.Handle("GET /metrics", s.app.metrics.Handler())
 	web.NewSnapshots(s.app.corpus, s.log).Register(mux)
 	web.NewAdmin(s.app.cfg.AdminToken, s.app.refresh, s.servingVersion, s.log).Register(mux)
-	web.NewReports(s.app.cfg.AdminToken, s.store, nil, s.log).Register(mux)
+	if err := s.mountDashboard(mux); err != nil {
+		return nil, err
+	}
 	web.NewLinkReport(s.app.cfg.AdminToken, filepath.Join(s.app.cfg.DataDir, linkcheck.FileName), s.log).Register(mux)
 	if err := s.mountAdapters(ctx, mux); err != nil {
 		return nil, err

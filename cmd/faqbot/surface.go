@@ -34,7 +34,7 @@ func (s *server) faqDate() string { return bot.CorpusDate(s.app.corpus()) }
 func (s *server) chatOptions() (web.ChatOptions, error) {
 	esc := s.slackEscalations
 	if esc == nil {
-		teams, err := s.teamsWorkflow()
+		teams, err := s.teamsWorkflow(true)
 		if err != nil {
 			return web.ChatOptions{}, err
 		}

@@ -24,6 +24,7 @@ type app struct {
 	cfg       config
 	log       *slog.Logger
 	llm       *openai.Client // nil when no model is configured
+	writer    *llm.Writer    // nil when no model is configured
 	embedder  retrieval.Embedder
 	cache     *retrieval.Cache
 	store     *retrieval.Store
@@ -74,7 +75,8 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 	a.store = retrieval.NewStore(a.embedder, storeOpts)
 	botOpts := bot.Options{Contact: cfg.Contact, Logger: log, OnModelFallback: a.metrics.ModelFallback, OnUngroundedSentences: a.metrics.UngroundedSentences}
 	if a.llm != nil {
-		botOpts.Writer = llm.New(a.llm, llm.Options{Model: cfg.ChatModel, Timeout: cfg.LLMTimeout})
+		a.writer = llm.New(a.llm, llm.Options{Model: cfg.ChatModel, Timeout: cfg.LLMTimeout})
+		botOpts.Writer = a.writer
 	}
 	if a.bot, err = bot.New(a.store, botOpts); err != nil {
 		return nil, err
