@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/faqbot/faqbot/internal/logreg"
 	"github.com/faqbot/faqbot/retrieval"
@@ -26,7 +27,7 @@ var AnswerFeatures = []string{
 	"dense", "question_dense", "lexical", "question_lexical", "question_overlap",
 	"unanswered_overlap", "unanswered_dense", "answered_vs_unanswered", "answered_vs_unanswered_dense",
 	"words", "escalation", "margin", "type_missing", "asks_procedure", "named", "named_uncovered",
-	"asks_reenable", "asks_social", "asks_fix", "asks_person", "vote",
+	"asks_reenable", "asks_social", "asks_fix", "asks_person", "vote", "section_words",
 }
 
 //go:embed answerability.json
@@ -104,5 +105,8 @@ func AnswerSignals(r Retrieval) []float64 {
 		math.Log1p(float64(s.Words)), escalation, margin, missing, procedure, float64(s.Named), float64(s.NamedUncovered),
 		topic(r.Decision, topicReenable), topic(r.Decision, topicSocial), topic(r.Decision, topicTroubleshooting) + topic(r.Decision, topicHowTo), topic(r.Decision, topicPerson),
 		top.Vote,
+		// A long section of many topics (a list of features) shares words
+		// with questions it does not answer.
+		math.Log1p(float64(len(strings.Fields(top.Section.Plain)))),
 	}
 }

@@ -140,8 +140,8 @@ var (
 	// running", "please don't switch it off").
 	continuation = newConcept("continuation",
 		with(w(`(?:keep|keeps|kept|keeping)(?: \w+){0,3} (?:running|alive|on|going|active|available|enabled|live|working)`,
-			`(?:stay|stays|stayed|staying|remain|remains|remained|remaining)(?: \w+)? (?:live|on|running|up|active|available|alive|enabled)`, `(?:keep|keeps|kept|keeping) (?:using|outbound|obm|it)`,
-			`leave(?: \w+){0,3} (?:on|running|alive|active|enabled)`, `(?:tenere|mantenere|lasciare) (?:\w+ ){0,2}attiv\w*`, `(?:manter|deixar) (?:\w+ ){0,2}ativ\w*`, `continue (?:to use|using|running|with outbound)`,
+			`(?:stay|stays|stayed|staying|remain|remains|remained|remaining)(?: \w+)? (?:live|on|running|up|active|available|alive|enabled|working|functional|open)`, `(?:keep|keeps|kept|keeping) (?:using|outbound|obm|it)`,
+			`leave(?: \w+){0,3} (?:on|running|alive|active|enabled)`, `(?:dispose|disposer|disponer|disporre) (?:of|de|di)`, `seguir con`, `(?:tenere|mantenere|lasciare) (?:\w+ ){0,2}attiv\w*`, `(?:manter|deixar) (?:\w+ ){0,2}ativ\w*`, `continue (?:to use|using|running|with outbound)`,
 			`stay(?:s|ed|ing)? on (?:outbound|obm|it)`, `retain (?:access|outbound)`,
 			`(?:don'?t|do not|not|never) (?:remove|pull|switch|turn|shut|disable|kill|cut|take|sunset|retire)\w*`,
 			`weiter (?:nutzen|verwenden|laufen)`, `laufen lassen`, `behalten`, `blijven gebruiken`, `laten (?:draaien|lopen)`, `aan laten`, `behouden`,
@@ -175,7 +175,7 @@ var (
 	// migration is moving things from outbound to real-time journeys: the
 	// transition itself, which the FAQ is about.
 	migration = newConcept("migration",
-		w(`mov(?:e|es|ed|ing)`, `migrat\w+`, `transfer\w*`, `convert\w*`, `rebuild\w*`, `re-?creat\w+`, `port(?:ing|ed)?`, `bring(?: \w+){0,3} over`, `import\w*`, `transition\w*`, `switch(?:ing)? (?:to|over)`,
+		w(`tak(?:e|es|en|ing) over`, `carr(?:y|ies|ied) over`, `mov(?:e|es|ed|ing)`, `migrat\w+`, `transfer\w*`, `convert\w*`, `rebuild\w*`, `re-?creat\w+`, `port(?:ing|ed)?`, `bring(?: \w+){0,3} over`, `import\w*`, `transition\w*`, `switch(?:ing)? (?:to|over)`,
 			`umzieh\w*`, `migrier\w*`, `overzetten`, `migreren`, `migrer`, `migrar`))
 
 	// problem is something not working as it should.
@@ -200,7 +200,7 @@ var (
 			`erreur\w*`, `ne fonctionne (?:plus|pas)`, `ne marche (?:plus|pas)`, `bloqu[ée]\w*`, `panne`, `(?:n'|ne )\w+ plus`, `se d[ée]barrasser`, `contourn\w*`,
 			`(?:capture|captent|marche|fonctionne|envoie|part|partent|remonte|remontent|synchronise|s'affiche|enregistre|sauvegarde)\w* plus`, `reste bloqu\w*`, `rien ne (?:part|sort|marche)`,
 			`regarder`, `jeter un (?:oeil|œil)`, `v[ée]rifier`,
-			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`, `ya no`, `deshacer(?:nos|me) de`, `se queda\w*`, `no (?:le |les )?(?:sale|salen|llega|llegan|env[íi]a|guarda|funciona)`, `nada sale`, `no sale nada`, `revisar\w*`, `echar un vistazo`), "something_broken", "please_fix"))
+			`no funciona`, `falla\w*`, `atascad\w*`, `bloquead\w*`, `ya no`, `deshacer(?:nos|me) de`, `se queda\w*`, `no (?:le |les )?(?:sale|salen|salieron|sali[óo]|llega|llegan|llegaron|env[íi]a|guarda|funciona|funcion[óo])`, `arregl\w*`, `nada sale`, `no sale nada`, `revisar\w*`, `echar un vistazo`), "something_broken", "please_fix"))
 
 	// doing is setting up, building or changing something.
 	doing = newConcept("do",
@@ -219,7 +219,7 @@ var (
 	reenable = newConcept("reenable",
 		with(w(`re-?enabl\w*`, `re-?activat\w*`, `reinstat\w*`, `restor\w*`, `reinstall\w*`, `bring(?: \w+){0,4} back`,
 			`(?:needs?|wants?|get|gets|have|has|put|flip|switch|turn)(?: \w+){0,3} back`, `turn(?:s|ed|ing)?(?: \w+){0,3} (?:back )?on`, `switch(?:es|ed|ing)?(?: \w+){0,3} (?:back )?on`,
-			`enabl\w*`, `activat\w*`, `(?:needs?|wants?|requires?) (?:the )?(?:outbound|obm)(?: marketing)?(?: (?:in|on|for|like|too|enabled|added|back|turned)|$)`, `unhid\w*`, `un-hid\w*`, `add(?: \w+){0,3} outbound`, `(?:get|give|grant)(?: \w+){0,2} access`, `provision\w*`, `install(?: \w+){0,2} outbound`,
+			`enabl\w*`, `activat\w*`, `add (?:it|that|this|them)(?: back)?`, `(?:needs?|wants?|requires?) (?:the )?(?:outbound|obm)(?: marketing)?(?: (?:in|on|for|like|too|enabled|added|back|turned)|$)`, `unhid\w*`, `un-hid\w*`, `add(?: \w+){0,3} outbound`, `(?:get|give|grant)(?: \w+){0,2} access`, `provision\w*`, `install(?: \w+){0,2} outbound`,
 			`aktivier\w*`, `wiederherstell\w*`, `freischalt\w*`, `(?:wieder )?einblend\w*`, `zichtbaar maken`, `weer tonen`, `mostrar de nuevo`, `volver a mostrar`, `schalt\w*(?: \w+){0,5} frei`, `wieder (?:einschalten|aktivieren|herstellen)`, `einschalt\w*`, `anschalt\w*`, `zurück(?:holen|bekommen|haben)`,
 			`activer\w*`, `inschakel\w*`, `aan ?zetten`, `aanzet\w*`, `terugzett\w*`, `terug(?:krijgen|halen|zetten)`, `(?:zet|zetten) (?:\w+ ){0,4}aan`,
 			`r[ée]activ\w*`, `r[ée]tablir`, `activer`, `l'activer`, `r[ée]affich\w*`, `remettre`,
@@ -283,7 +283,8 @@ var (
 
 	// request frames a question as asking for something for us.
 	request = newConcept("request",
-		w(`(?:can|could|may|might|would|will) (?:we|i|you|u|microsoft|ms|they|our \w+)`, `asap`, `urgent\w*`, `is (?:it|there)(?: \w+)? (?:possible|a way|any way|anything|any chance|a chance|a process|an option|someone|a form)`,
+		w(`(?:can|could|may|might|would|will) (?:we|i|you|u|microsoft|ms|they|our \w+|someone|somebody|anyone)`, `how (?:we|i) (?:can|could|should|do|must)`,
+			`est-ce qu'il existe`, `existe-t-il`, `proc[ée]dure`, `obtenir`, `hay (?:alguna |algún |algun )?(?:forma|manera|posibilidad|modo)`, `nos dejen`, `dejarnos`, `asap`, `urgent\w*`, `is (?:it|there)(?: \w+)? (?:possible|a way|any way|anything|any chance|a chance|a process|an option|someone|a form)`,
 			`any (?:way|chance|option)`, `options?`, `please`, `pls`, `plz`, `kindly`, `request\w*`, `ask\w* (?:for|microsoft|ms)`, `apply\w* for`,
 			`(?:we|i) (?:need|want|would like|'d like|require|must have)`, `need(?:s|ed)?`, `(?:how|where|who) (?:do|can|should|would) (?:we|i)`, `what'?s the (?:route|process|way)`,
 			`let us`, `allow us`, `give us`, `for (?:us|our (?:org|company|tenant|environment|team|business|client|customer))`,
