@@ -23,7 +23,7 @@ import (
 // AnswerFeatures names the signals, in the order answerFeatures returns
 // them.
 var AnswerFeatures = []string{
-	"uncovered_share", "uncovered", "max_uncovered", "passage_uncovered_share", "coverage",
+	"uncovered_share", "max_uncovered", "passage_uncovered_share", "coverage",
 	"dense", "question_dense", "lexical", "question_lexical", "question_overlap",
 	"unanswered_overlap", "unanswered_dense", "answered_vs_unanswered", "answered_vs_unanswered_dense",
 	"words", "escalation", "margin", "type_missing", "asks_procedure", "named", "named_uncovered",
@@ -99,7 +99,7 @@ func AnswerSignals(r Retrieval) []float64 {
 		procedure = 1
 	}
 	return []float64{
-		share, s.Uncovered, s.MaxUncovered, passageShare, top.Coverage,
+		share, s.MaxUncovered, passageShare, top.Coverage,
 		top.Dense, top.QDense, ratio(top.Lexical, r.Ranking.LexicalCeiling), ratio(top.QLexical, r.Ranking.QLexicalCeiling), top.QOverlap,
 		r.Ranking.Unanswered.Overlap, r.Ranking.Unanswered.Dense, top.QOverlap - r.Ranking.Unanswered.Overlap, top.QDense - r.Ranking.Unanswered.Dense,
 		math.Log1p(float64(s.Words)), escalation, margin, missing, procedure, float64(s.Named), float64(s.NamedUncovered),

@@ -131,7 +131,7 @@ func TestNoOffTopicSecondQuote(t *testing.T) {
 // "A few months after outbound marketing is removed" is read against the
 // removal date the FAQ gives and today's date.
 func TestRelativeDeadlinesReadAsPassed(t *testing.T) {
-	a := offlineAsk(t, "Is the email import tool still around?")
+	a := offlineAsk(t, "is the tool for importing outbound emails still available")
 	if !strings.Contains(a.Text, "import email tool") || !strings.Contains(a.Text, "counts from the removal on June 30, 2025, so that period has ended") {
 		t.Errorf("the relative deadline is presented as upcoming:\n%s", a.Text)
 	}
