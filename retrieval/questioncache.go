@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"time"
 )
 
 // QuestionCache keeps questions written for sections by a key their writer
@@ -14,13 +15,17 @@ import (
 // so that a refresh asks only about sections it has not seen. A cache with
 // a path persists to one JSON file: readable, and small next to the
 // embeddings (a few kilobytes per section).
+//
+// Entries are dropped once unused for maxQuestionCacheAge rather than when
+// one run did not use them: `faqbot index --corpus X` and a server on
+// corpus Y may share a data dir, and each entry cost a model call.
 type QuestionCache struct {
 	path string
+	now  func() time.Time
 
 	mu      sync.Mutex
-	entries map[string]CachedQuestions
-	used    map[string]bool
-	dirty   bool // new entries since the last save
+	entries map[string]questionCacheEntry
+	dirty   bool // changed since the last save
 }
 
 // CachedQuestions are one section's questions.
@@ -29,19 +34,28 @@ type CachedQuestions struct {
 	Unanswered []string `json:"unanswered,omitempty"`
 }
 
+type questionCacheEntry struct {
+	CachedQuestions
+	// Used is the UTC day the entry was last used, as 2006-01-02.
+	Used string `json:"used"`
+}
+
 // questionCacheFile is the on-disk form. Version guards against reading a
 // file written by an incompatible faqbot.
 type questionCacheFile struct {
-	Version  int                        `json:"version"`
-	Sections map[string]CachedQuestions `json:"sections"`
+	Version  int                           `json:"version"`
+	Sections map[string]questionCacheEntry `json:"sections"`
 }
 
-const questionCacheVersion = 1
+const (
+	questionCacheVersion = 1
+	maxQuestionCacheAge  = 30 * 24 * time.Hour
+)
 
 // NewMemoryQuestionCache returns a cache that lives only as long as the
 // process.
 func NewMemoryQuestionCache() *QuestionCache {
-	return &QuestionCache{entries: map[string]CachedQuestions{}, used: map[string]bool{}}
+	return &QuestionCache{entries: map[string]questionCacheEntry{}, now: time.Now}
 }
 
 // OpenQuestionCache loads the cache file at path, or starts an empty cache
@@ -67,23 +81,29 @@ func OpenQuestionCache(path string) (*QuestionCache, error) {
 	return c, nil
 }
 
+func (c *QuestionCache) today() string { return c.now().UTC().Format(time.DateOnly) }
+
 // Get returns the questions cached under key.
 func (c *QuestionCache) Get(key string) (CachedQuestions, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	q, ok := c.entries[key]
-	if ok {
-		c.used[key] = true
+	e, ok := c.entries[key]
+	if !ok {
+		return CachedQuestions{}, false
 	}
-	return q, ok
+	if today := c.today(); e.Used != today {
+		e.Used = today
+		c.entries[key] = e
+		c.dirty = true
+	}
+	return e.CachedQuestions, true
 }
 
 // Put caches questions under key.
 func (c *QuestionCache) Put(key string, q CachedQuestions) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries[key] = q
-	c.used[key] = true
+	c.entries[key] = questionCacheEntry{CachedQuestions: q, Used: c.today()}
 	c.dirty = true
 }
 
@@ -94,24 +114,24 @@ func (c *QuestionCache) Len() int {
 	return len(c.entries)
 }
 
-// Save writes the entries used since the cache was opened (so sections
-// that changed or left the corpus do not accumulate) to the cache file,
-// atomically, when anything new was put. A cache that only read writes
-// nothing, so a command that reads it cannot prune what another corpus
-// needs. A memory cache has nothing to save.
+// Save writes the entries used within maxQuestionCacheAge to the cache
+// file, atomically, when anything changed. A memory cache has nothing to
+// save.
 func (c *QuestionCache) Save() error {
 	c.mu.Lock()
 	if c.path == "" || !c.dirty {
 		c.mu.Unlock()
 		return nil
 	}
-	keep := make(map[string]CachedQuestions, len(c.used))
-	for k := range c.used {
-		keep[k] = c.entries[k]
+	oldest := c.now().Add(-maxQuestionCacheAge).UTC().Format(time.DateOnly)
+	for k, e := range c.entries {
+		if e.Used < oldest {
+			delete(c.entries, k)
+		}
 	}
+	data, err := json.Marshal(questionCacheFile{Version: questionCacheVersion, Sections: c.entries})
 	c.dirty = false
 	c.mu.Unlock()
-	data, err := json.Marshal(questionCacheFile{Version: questionCacheVersion, Sections: keep})
 	if err == nil {
 		err = writeFileAtomic(c.path, data)
 	}

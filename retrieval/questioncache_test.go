@@ -6,63 +6,73 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
-func TestQuestionCachePersistsWhatWasUsed(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "questions.json")
-	c, err := OpenQuestionCache(path)
+// clock is a settable time for a cache's last-used days.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func openAt(t *testing.T, path string, c *clock) *QuestionCache {
+	t.Helper()
+	qc, err := OpenQuestionCache(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	qc.now = c.now
+	return qc
+}
+
+func TestQuestionCachePersists(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "questions.json")
+	clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	c := openAt(t, path, clk)
 	a := CachedQuestions{Answered: []string{"how do I move segments?"}, Unanswered: []string{"can I move segments back?"}}
-	b := CachedQuestions{Answered: []string{"what is a journey?"}}
 	c.Put("a", a)
-	c.Put("b", b)
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
-
-	// The next run reads both; it uses only a and adds c, so b, which the
-	// corpus no longer has, is dropped at its save.
-	c, err = OpenQuestionCache(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c = openAt(t, path, clk)
 	if got, ok := c.Get("a"); !ok || !reflect.DeepEqual(got, a) {
 		t.Fatalf("a = %+v, %v after reopening", got, ok)
 	}
-	c.Put("c", b)
-	if err := c.Save(); err != nil {
-		t.Fatal(err)
-	}
-	c, err = OpenQuestionCache(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := c.Get("b"); ok || c.Len() != 2 {
-		t.Errorf("after a save that used a and c: b cached %v, %d entries; want b dropped", ok, c.Len())
-	}
 }
 
-func TestQuestionCacheThatOnlyReadWritesNothing(t *testing.T) {
+func TestQuestionCacheDropsWhatNoRunUsedForAMonth(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "questions.json")
-	c, _ := OpenQuestionCache(path)
-	c.Put("a", CachedQuestions{Answered: []string{"q"}})
-	c.Put("b", CachedQuestions{Answered: []string{"q"}})
+	clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	c := openAt(t, path, clk)
+	for _, k := range []string{"index", "serve", "old"} {
+		c.Put(k, CachedQuestions{Answered: []string{k + "?"}})
+	}
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
-	reader, err := OpenQuestionCache(path)
-	if err != nil {
+
+	// Weeks later one process (faqbot index on another corpus) uses
+	// "index", another (the server) "serve"; nothing uses "old".
+	clk.t = clk.t.Add(20 * 24 * time.Hour)
+	for _, k := range []string{"index", "serve"} {
+		c := openAt(t, path, clk)
+		if _, ok := c.Get(k); !ok {
+			t.Fatalf("%s missing", k)
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.t = clk.t.Add(15 * 24 * time.Hour)
+	c = openAt(t, path, clk)
+	c.Put("new", CachedQuestions{Answered: []string{"new?"}})
+	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
-	reader.Get("a")
-	if err := reader.Save(); err != nil {
-		t.Fatal(err)
-	}
-	again, _ := OpenQuestionCache(path)
-	if again.Len() != 2 {
-		t.Errorf("a cache that only read pruned the file to %d entries", again.Len())
+	c = openAt(t, path, clk)
+	for k, want := range map[string]bool{"index": true, "serve": true, "new": true, "old": false} {
+		if _, ok := c.Get(k); ok != want {
+			t.Errorf("%s cached %v, want %v", k, ok, want)
+		}
 	}
 }
 
