@@ -131,24 +131,29 @@ func (w *QuestionWriter) Questions(ctx context.Context, sections []*corpus.Secti
 		}
 	}
 	var todo []sectionJob
+	hits := 0
 	for _, s := range sections {
 		if strings.TrimSpace(s.Plain) == "" {
 			continue // a heading alone answers nothing
 		}
 		key := w.key(s)
 		if q, ok := w.cache.Get(key); ok {
-			w.cached.Add(1)
+			hits++
 			add(s, q)
 			continue
 		}
 		todo = append(todo, sectionJob{section: s, key: key})
 	}
+	w.cached.Add(int64(hits))
 	if w.cacheOnly {
 		return set, nil
 	}
 	var err error
 	if len(todo) > 0 {
 		err = w.generate(ctx, todo, add)
+		if err == nil { // a failure is the caller's to log, once
+			w.log.Info("the model wrote what new or changed sections answer", "model", w.model, "sections", len(todo), "cached", hits)
+		}
 	}
 	// Saved even when nothing was generated: the entries used are kept
 	// alive in the file.
