@@ -48,7 +48,7 @@ func newQuestionsModel(t *testing.T) *questionsModel {
 			return llmtest.Reply{Status: http.StatusInternalServerError}
 		}
 		if !isQuestionCall(req) {
-			return llmtest.Answer("Points expire after 12 months [1].")
+			return llmtest.Answer("Points expire unless the program sets another period [1].")
 		}
 		user := req.Messages[len(req.Messages)-1].Content
 		_, heading, _ := strings.Cut(user, "Heading: ")
@@ -121,6 +121,23 @@ func TestIndexAsksTheModelOnlyAboutChangedSections(t *testing.T) {
 	var a bot.Answer
 	if err := json.Unmarshal([]byte(out), &a); err != nil || len(a.Citations) == 0 || a.Citations[0].Anchor != "expire-points" {
 		t.Errorf("ask: %v, answer %+v", err, a)
+	}
+	// The questions only steer retrieval: the answer quotes and cites the
+	// section, and the model answering sees the section, not them.
+	shown, answerCalls := strings.ToLower(out), 0
+	for _, c := range m.ChatCalls() {
+		if !isQuestionCall(c.Chat) {
+			shown += strings.ToLower(c.User())
+			answerCalls++
+		}
+	}
+	if answerCalls != 1 || a.Mode != bot.ModeLLM {
+		t.Errorf("%d answer calls, mode %s; want the model to write the answer", answerCalls, a.Mode)
+	}
+	for _, q := range []string{"how do i expire points?", "wie geht expire points?"} {
+		if strings.Contains(shown, q) {
+			t.Errorf("the generated question %q was shown:\n%s", q, shown)
+		}
 	}
 }
 
