@@ -168,7 +168,7 @@ func TestEvalHoldoutSet(t *testing.T) {
 func TestEvalCalibrationSet(t *testing.T) {
 	rep := evalReport(t, "../../eval/testdata/calibration.tsv")
 	rep.Misses = nil
-	checkBar(t, rep, bar{recall1: 0.85, recall3: 0.95, escP: 0.9, escR: 0.89, declined: 0.88, answered: 0.88})
+	checkBar(t, rep, bar{recall1: 0.85, recall3: 0.95, escP: 0.9, escR: 0.89, declined: 0.85, answered: 0.9})
 }
 
 func checkBar(t *testing.T, rep eval.Report, b bar) {
