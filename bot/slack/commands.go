@@ -11,6 +11,7 @@ import (
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/corpus"
+	"github.com/faqbot/faqbot/internal/redact"
 )
 
 // commandReply is the immediate reply to a slash command: the HTTP response
@@ -108,10 +109,10 @@ func (a *App) refresh(ctx context.Context, cmd slack.SlashCommand, source string
 	changes, err := a.opts.Refresher.Refresh(ctx, source)
 	var text string
 	if err != nil {
-		a.log.Error("refresh failed; the old index keeps serving", "user", cmd.UserID, "source", source, "err", err)
+		a.log.Error("refresh failed; the old index keeps serving", "user", cmd.UserID, "source", redact.URL(source), "err", err)
 		text = "❌ Refresh failed: " + escape(err.Error()) + "\nI'm still answering from the FAQ I had."
 	} else {
-		a.log.Info("refreshed", "user", cmd.UserID, "source", source, "changes", changes.Summary())
+		a.log.Info("refreshed", "user", cmd.UserID, "source", redact.URL(source), "changes", changes.Summary())
 		text = changesText(changes)
 	}
 	msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: truncate(text, maxMessageText)}
@@ -124,7 +125,7 @@ func describeSource(source string) string {
 	if source == "" {
 		return "the configured corpus"
 	}
-	return "`" + escape(source) + "`"
+	return "`" + escape(redact.URL(source)) + "`"
 }
 
 // changesText reports a refresh: the counts, the versions and the sections
