@@ -196,3 +196,25 @@ func TestUnknownCommandAndNoRefresher(t *testing.T) {
 		t.Errorf("refresh without refresher %+v", r)
 	}
 }
+
+func TestRefreshCommandHidesSourceCredentials(t *testing.T) {
+	ix := retrieval.NewStore(retrieval.NewLocalEmbedder(0), retrieval.StoreOptions{})
+	// The real refresher: a URL it may not fetch is refused, and whatever
+	// it says names the source only as redact.URL shows it.
+	refresher := &bot.IndexRefresher{Corpus: corpus.Loader{}, Index: ix}
+	fx := newFixture(t, &fakeAsker{}, func(o *Options) { o.Refresher = refresher })
+	source := "https://admin:pw-s3cret@docs.example.com/faq.md?token=tok-s3cret"
+	r := fx.command(t, admin, "/faq-refresh", source)
+	if !strings.Contains(r.Text, "https://docs.example.com/faq.md?REDACTED") {
+		t.Errorf("reply %q does not name the source redacted", r.Text)
+	}
+	resps := fx.responses(t)
+	if len(resps) != 1 || !strings.Contains(resps[0].Text, "Refresh failed") || !strings.Contains(resps[0].Text, "refused") {
+		t.Fatalf("responses %+v", resps)
+	}
+	for name, text := range map[string]string{"reply": r.Text, "response": resps[0].Text, "logs": fx.logs.String()} {
+		if strings.Contains(text, "s3cret") {
+			t.Errorf("the %s shows a credential: %s", name, text)
+		}
+	}
+}
