@@ -252,3 +252,49 @@ func TestHandlerFallsBackToExtractiveWhenModelIsSlow(t *testing.T) {
 		})
 	}
 }
+
+// countingEscalator counts hand-offs.
+type countingEscalator struct{ n atomic.Int32 }
+
+func (e *countingEscalator) Escalate(context.Context, bot.Escalation) error {
+	e.n.Add(1)
+	return nil
+}
+
+func TestHandlerAnswersAReplayedActivityOnce(t *testing.T) {
+	esc := &countingEscalator{}
+	s := &spy{next: newBot(t, bot.Options{})}
+	h, err := NewHandler(testKey(t), s, Options{Escalator: esc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := serve(t, h)
+	signedBody := readFixture(t, "extension.json")
+	for i := range 3 {
+		r := post(t, url, signedBody, fixtures["extension.json"])
+		if r.status != http.StatusOK {
+			t.Fatalf("delivery %d: status %d", i+1, r.status)
+		}
+		if i > 0 && len(r.body) != 0 {
+			t.Errorf("delivery %d was answered again: %s", i+1, r.body)
+		}
+	}
+	if n := esc.n.Load(); n != 1 {
+		t.Errorf("the same signed activity escalated %d times, want 1", n)
+	}
+	if n := len(s.questions()); n != 1 {
+		t.Errorf("asked %d times, want 1", n)
+	}
+
+	// Without an id, the signed body itself tells a replay apart; another
+	// message is still answered.
+	noID := activityBody(t, "<at>FAQ Bot</at> Can we get an extension past the removal date?")
+	other := activityBody(t, "<at>FAQ Bot</at> We need an extension for outbound marketing, please.")
+	for range 3 {
+		post(t, url, noID, sign(testKey(t), noID))
+	}
+	post(t, url, other, sign(testKey(t), other))
+	if n := esc.n.Load(); n != 3 {
+		t.Errorf("escalations = %d, want 3 (one per distinct activity)", n)
+	}
+}

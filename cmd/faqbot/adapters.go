@@ -57,16 +57,11 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 		AdminUsers:        cfg.SlackAdminUsers,
 		Contact:           cfg.Contact,
 		Records:           s.store,
-		// Claims live in the store, so that restarts and replicas agree;
-		// while it fails they are kept in memory rather than silencing
-		// Slack.
-		Claims: bot.FallbackClaims{Primary: s.store, Fallback: bot.NewMemoryClaims(0, 0, nil), OnError: func(err error) {
-			s.log.Error("delivery claims fall back to memory: the store failed", "err", err)
-		}},
-		Asker:      s.asker,
-		Refresher:  s.app.refresh,
-		Logger:     s.log,
-		OnAPIError: func(method string, _ error) { m.PlatformAPIError("slack", method) },
+		Claims:            s.claims(),
+		Asker:             s.asker,
+		Refresher:         s.app.refresh,
+		Logger:            s.log,
+		OnAPIError:        func(method string, _ error) { m.PlatformAPIError("slack", method) },
 		OnEscalation: func(r bot.Reason, err error) {
 			if !errors.Is(err, slackbot.ErrNoEscalationChannel) {
 				m.Escalation("slack", string(r), err)
@@ -91,6 +86,15 @@ func (s *server) mountSlack(ctx context.Context, mux *http.ServeMux) error {
 	return nil
 }
 
+// claims are the delivery claims of a platform: in the store, so that
+// restarts and replicas agree; while it fails they are kept in memory
+// rather than silencing the platform.
+func (s *server) claims() bot.Claims {
+	return bot.FallbackClaims{Primary: s.store, Fallback: bot.NewMemoryClaims(0, 0, nil), OnError: func(err error) {
+		s.log.Error("delivery claims fall back to memory: the store failed", "err", err)
+	}}
+}
+
 // mountTeams answers the Teams outgoing webhook when TEAMS_WEBHOOK_SECRET
 // is set, escalating to the Workflows webhook when one is configured.
 func (s *server) mountTeams(mux *http.ServeMux) error {
@@ -103,7 +107,7 @@ func (s *server) mountTeams(mux *http.ServeMux) error {
 		return err
 	}
 	h, err := teams.NewHandler(cfg.TeamsWebhookSecret, s.asker, teams.Options{
-		Escalator: esc, Contact: cfg.Contact, Logger: s.log,
+		Escalator: esc, Contact: cfg.Contact, Claims: s.claims(), Logger: s.log,
 	})
 	if err != nil {
 		return bad("TEAMS_WEBHOOK_SECRET", "%v", err)
