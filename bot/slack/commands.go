@@ -2,6 +2,8 @@ package slack
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"sort"
@@ -27,9 +29,10 @@ func ephemeral(text string) commandReply {
 
 // command starts a slash command and returns the immediate reply. Work that
 // may take longer than Slack's 3 s goes on in the background and answers
-// through the response URL.
-func (a *App) command(cmd slack.SlashCommand) commandReply {
-	if cmd.TriggerID != "" && !a.claim(a.base, "slack:command:"+cmd.TriggerID) {
+// through the response URL. raw is the command as signed, which tells a
+// replay apart when Slack sent no trigger id.
+func (a *App) command(cmd slack.SlashCommand, raw []byte) commandReply {
+	if !a.claim(a.base, commandKey(cmd, raw)) {
 		return commandReply{}
 	}
 	switch cmd.Command {
@@ -39,6 +42,17 @@ func (a *App) command(cmd slack.SlashCommand) commandReply {
 		return a.refreshCommand(cmd)
 	}
 	return ephemeral("I don't know the command " + escape(cmd.Command) + ". Try `/faq QUESTION`.")
+}
+
+// commandKey names a slash command for Claims: its trigger id, or a hash
+// of the signed body. A replay within the signature's five minutes is the
+// same body; a new command differs at least in its response URL.
+func commandKey(cmd slack.SlashCommand, raw []byte) string {
+	if cmd.TriggerID != "" {
+		return "slack:command:" + cmd.TriggerID
+	}
+	sum := sha256.Sum256(raw)
+	return "slack:command:body:" + hex.EncodeToString(sum[:])
 }
 
 func (a *App) faqCommand(cmd slack.SlashCommand) commandReply {

@@ -218,3 +218,26 @@ func TestRefreshCommandHidesSourceCredentials(t *testing.T) {
 		}
 	}
 }
+
+func TestFAQCommandWithoutTriggerIDAnsweredOnce(t *testing.T) {
+	fx := newFixture(t, realBot(t), nil)
+	command := func(text string) string {
+		return url.Values{
+			"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U123"}, "command": {"/faq"}, "text": {text},
+			"response_url": {fx.slack.responseURL() + "/" + text[:4]},
+		}.Encode()
+	}
+	replayed := command("What happens to my segments after the transition?")
+	for i := range 3 {
+		if code := fx.send(t, "/slack/commands", "application/x-www-form-urlencoded", replayed, nil); code != http.StatusOK {
+			t.Fatalf("delivery %d: status %d", i+1, code)
+		}
+	}
+	if n := len(fx.responses(t)); n != 1 {
+		t.Errorf("one signed /faq sent three times got %d answers, want 1", n)
+	}
+	fx.send(t, "/slack/commands", "application/x-www-form-urlencoded", command("When will outbound marketing be removed?"), nil)
+	if n := len(fx.responses(t)); n != 2 {
+		t.Errorf("another /faq got no answer: %d answers in all, want 2", n)
+	}
+}

@@ -108,7 +108,7 @@ func (a *App) ServeCommands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed slash command", http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, a.command(commandFromForm(form)))
+	writeJSON(w, a.command(commandFromForm(form), body))
 }
 
 // ServeInteractions handles button clicks on answers: a click is

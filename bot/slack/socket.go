@@ -66,7 +66,7 @@ func (a *App) onSocketEvent(ctx context.Context, smc *socketmode.Client, evt soc
 			a.ack(ctx, smc, evt.Request, nil)
 			return
 		}
-		a.ack(ctx, smc, evt.Request, a.command(cmd))
+		a.ack(ctx, smc, evt.Request, a.command(cmd, evt.Request.Payload))
 	case socketmode.EventTypeInteractive:
 		if cb, ok := evt.Data.(slack.InteractionCallback); ok && a.takeInteraction(ctx, cb) != nil {
 			return // not acknowledged: Slack tells the clicker it failed
