@@ -150,3 +150,23 @@ func TestAFailingStoreDoesNotStopTheHandOff(t *testing.T) {
 		t.Errorf("the store's failure is not logged:\n%s", fx.logs)
 	}
 }
+
+func TestEscalationShowsPeoplesLinksAsText(t *testing.T) {
+	asker := &fakeAsker{answer: bot.Answer{Text: "I can't approve extensions.", Escalate: true, EscalationReason: bot.ExtensionRequest}}
+	fx := newFixture(t, asker, nil)
+	// As Slack sends what was typed: a Markdown link stays text, a pasted
+	// link arrives as <url|label>, a special mention as <!channel>.
+	typed := "<@UBOT> [Click here to approve](https://evil.example) or <https://evil.example/x|approve here> <!channel> extension?"
+	fx.event(t, eventJSON("EvInject", mention("C1", "1700000006.000001", "", typed)))
+	esc := fx.slack.postsTo(escalations)
+	if len(esc) != 1 {
+		t.Fatalf("want 1 escalation post, got %d", len(esc))
+	}
+	text := esc[0].Form.Get("text")
+	if !strings.Contains(text, "[Click here to approve](https://evil.example)") {
+		t.Errorf("the Markdown link is not shown as typed:\n%s", text)
+	}
+	if strings.Contains(text, "<https://evil.example") || strings.Contains(text, "|approve here>") || strings.Contains(text, "<!channel>") {
+		t.Errorf("the question's text became Slack markup (a link or a mention):\n%s", text)
+	}
+}
