@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -26,6 +27,10 @@ type HistoryTurn struct {
 }
 
 func (c *Chat) serveAsk(w http.ResponseWriter, r *http.Request) {
+	if !isJSON(r.Header.Get("Content-Type")) {
+		httpserver.WriteError(w, http.StatusUnsupportedMediaType, `send the question as JSON, with Content-Type: application/json`)
+		return
+	}
 	q, status, err := c.decodeQuestion(w, r)
 	if err != nil {
 		httpserver.WriteError(w, status, err.Error())
@@ -48,6 +53,15 @@ func (c *Chat) serveAsk(w http.ResponseWriter, r *http.Request) {
 		c.log.Error("answer failed", "transport", Transport, "err", err)
 		httpserver.WriteError(w, http.StatusInternalServerError, "could not answer; the server log has details")
 	}
+}
+
+// isJSON accepts application/json, with parameters such as charset. A
+// browser sends it cross-site only after a CORS preflight, which this
+// server never grants, so another site's form or script cannot drive the
+// API (and spend a model's tokens) from a visitor's browser.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
 }
 
 // decodeQuestion reads and checks a request body, returning the status to

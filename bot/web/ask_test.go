@@ -209,3 +209,33 @@ func TestPageAndAssets(t *testing.T) {
 		}
 	}
 }
+
+func TestAskAPIWantsJSON(t *testing.T) {
+	asker := &recordingAsker{ans: bot.Answer{Text: "x", Answered: true}}
+	srv := chatServer(t, asker)
+	body := `{"question": "What changes?"}`
+	for _, ct := range []string{"", "text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"} {
+		resp, err := http.Post(srv.URL+"/api/ask", ct, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnsupportedMediaType {
+			t.Errorf("Content-Type %q: status %d, want 415", ct, resp.StatusCode)
+		}
+	}
+	asker.mu.Lock()
+	n := len(asker.seen)
+	asker.mu.Unlock()
+	if n != 0 {
+		t.Errorf("%d questions asked through requests that were not JSON", n)
+	}
+	resp, err := http.Post(srv.URL+"/api/ask", "application/json; charset=utf-8", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("JSON with a charset: status %d, want 200", resp.StatusCode)
+	}
+}
