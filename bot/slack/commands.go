@@ -77,7 +77,7 @@ func (a *App) answerCommand(ctx context.Context, cmd slack.SlashCommand, text st
 	if err != nil {
 		a.log.Error("cannot answer /faq", "channel", cmd.ChannelID, "user", cmd.UserID, "err", err)
 		msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral,
-			Text: "Sorry, something went wrong while I was answering. Please try again in a minute."}
+			Text: bot.ApologyText(a.contact())}
 		if err := a.respond(ctx, cmd.ResponseURL, msg); err != nil {
 			a.log.Error("cannot apologize for /faq either", "err", err)
 		}

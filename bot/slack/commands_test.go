@@ -95,7 +95,7 @@ func TestFAQCommandEscalates(t *testing.T) {
 		t.Fatalf("escalation %v", esc)
 	}
 	resps := fx.responses(t)
-	if len(resps) != 1 || !strings.Contains(resps[0].Text, "passed this to the team") {
+	if len(resps) != 1 || !strings.Contains(resps[0].Text, "passed your question to the team") {
 		t.Errorf("responses %+v", resps)
 	}
 }

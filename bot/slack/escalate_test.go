@@ -41,7 +41,7 @@ func TestExtensionQuestionGoesToTheEscalationChannel(t *testing.T) {
 	if len(thread) != 1 || thread[0].Form.Get("thread_ts") != ts {
 		t.Fatalf("thread replies %v", thread)
 	}
-	if reply := thread[0].Form.Get("text"); !strings.Contains(reply, "passed this to the team in <#CESC>") || !strings.Contains(reply, "follow up here") {
+	if reply := thread[0].Form.Get("text"); !strings.Contains(reply, "passed your question to the team in <#CESC>") || !strings.Contains(reply, "will follow up") {
 		t.Errorf("the asker is not told:\n%s", reply)
 	}
 	if _, got := fx.hooks.get(); strings.Join(got, ",") != "extension_request:ok" {

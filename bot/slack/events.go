@@ -217,11 +217,7 @@ const usage = "Ask me a question about the transition from outbound marketing to
 
 // apologize tells the asker the bot failed, so they are not left waiting.
 func (a *App) apologize(ctx context.Context, channel, thread string) {
-	text := "Sorry, something went wrong while I was answering. Please try again in a minute"
-	if a.opts.Contact != "" {
-		text += ", or ask " + escape(a.opts.Contact)
-	}
-	text += "."
+	text := bot.ApologyText(a.contact())
 	ctx, cancel := detached(ctx)
 	defer cancel()
 	if _, err := a.post(ctx, channel, threadReply(thread, text)...); err != nil {

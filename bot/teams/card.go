@@ -107,7 +107,7 @@ func escalationBody(v escalationView) (body, actions []any) {
 			}
 		}
 		// Section titles and URLs come from the corpus, not from people.
-		body = append(body, textBlock("Sources", "", true), textBlock(strings.Join(list, "\n"), "", false))
+		body = append(body, textBlock(bot.SourcesHeading, "", true), textBlock(strings.Join(list, "\n"), "", false))
 	}
 	if v.Link != "" {
 		actions = append(actions, map[string]any{"type": "Action.OpenUrl", "title": "Open conversation", "url": v.Link})

@@ -206,7 +206,7 @@ func TestHandlerTellsAskerWhenEscalationFails(t *testing.T) {
 	if got := wf.count(); got != 3 {
 		t.Errorf("escalation webhook got %d attempts, want 3 (first + 2 retries)", got)
 	}
-	if !strings.Contains(r.msg.Text, "hand-off failed") || !strings.Contains(r.msg.Text, "contact the transition desk") {
+	if !strings.Contains(r.msg.Text, "couldn't reach the team") || !strings.Contains(r.msg.Text, "contact the transition desk") {
 		t.Errorf("reply does not tell the asker the hand-off failed and whom to contact:\n%s", r.msg.Text)
 	}
 	if strings.Contains(r.msg.Text, "passed your question to the team") {
@@ -260,7 +260,7 @@ func TestHandlerEscalationStaysWithinBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := post(t, serve(t, h), readFixture(t, "extension.json"), fixtures["extension.json"])
-	if r.status != http.StatusOK || !strings.Contains(r.msg.Text, "hand-off failed") {
+	if r.status != http.StatusOK || !strings.Contains(r.msg.Text, "couldn't reach the team") {
 		t.Errorf("got %d, want 200 saying the hand-off failed:\n%s", r.status, r.msg.Text)
 	}
 	if wf.count() == 0 {

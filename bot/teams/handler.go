@@ -154,7 +154,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		// Fail closed: a reply missed is better than an escalation doubled.
 		h.log.Error("delivery claim failed; not answering", "err", err)
-		writeMessage(w, h.log, textMessage(fmt.Sprintf("Sorry, I couldn't answer that right now. Please ask again in a moment, or contact %s.", h.contact)))
+		writeMessage(w, h.log, textMessage(bot.ApologyText(h.contact)))
 		return
 	case !first:
 		h.log.Info("dropped a replayed Teams activity", "id", act.ID, "conversation", act.Conversation.ID)
@@ -187,10 +187,10 @@ func (h *Handler) reply(ctx context.Context, start time.Time, act activity) mess
 	case errors.Is(err, bot.ErrEmptyQuestion):
 		return textMessage(promptText)
 	case errors.Is(err, bot.ErrNotReady):
-		return textMessage("I'm still loading the FAQ. Please ask again in a minute.")
+		return textMessage(bot.NotReadyText)
 	case err != nil:
 		h.log.Warn("teams question not answered", "err", err, "elapsed", time.Since(start))
-		return textMessage(fmt.Sprintf("Sorry, I couldn't answer that right now. Please ask again in a moment, or contact %s.", h.contact))
+		return textMessage(bot.ApologyText(h.contact))
 	}
 	var handoff string
 	if a.Escalate {
@@ -227,7 +227,7 @@ func (h *Handler) ask(ctx context.Context, start time.Time, q bot.Question) (bot
 // webhooks cannot post a correction later.
 func (h *Handler) escalate(ctx context.Context, q bot.Question, a bot.Answer) string {
 	if h.escalator == nil {
-		return fmt.Sprintf("I can't hand questions to a person from here, so please contact %s.", h.contact)
+		return bot.NoHandOffText(h.contact)
 	}
 	done := make(chan error, 1)
 	go func() {
@@ -242,9 +242,9 @@ func (h *Handler) escalate(ctx context.Context, q bot.Question, a bot.Answer) st
 	if err != nil {
 		// The Escalator logs the whole escalation so that it can be recovered.
 		h.log.Warn("teams escalation failed", "err", err, "reason", a.EscalationReason)
-		return fmt.Sprintf("I tried to pass this to the team, but the hand-off failed. Please contact %s directly.", h.contact)
+		return bot.HandOffFailedText(h.contact)
 	}
-	return "I've passed your question to the team, so a person will follow up."
+	return bot.HandedOffText("")
 }
 
 const promptText = "Hi! Mention me with a question about the transition from outbound marketing to " +

@@ -163,7 +163,7 @@ func TestHandlerWithoutEscalatorNamesContact(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("status = %d: %s", r.status, r.body)
 	}
-	if !strings.Contains(r.msg.Text, "please contact the transition desk (#cij-help)") {
+	if !strings.Contains(r.msg.Text, "contact the transition desk (#cij-help)") {
 		t.Errorf("reply does not say whom to contact:\n%s", r.msg.Text)
 	}
 	if strings.Contains(r.msg.Text, "passed your question to the team") {

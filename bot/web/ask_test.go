@@ -239,3 +239,20 @@ func TestAskAPIWantsJSON(t *testing.T) {
 		t.Errorf("JSON with a charset: status %d, want 200", resp.StatusCode)
 	}
 }
+
+// The chat page is JavaScript, so it cannot use bot's wording directly:
+// hold it to the same words.
+func TestChatPageUsesTheBotsWording(t *testing.T) {
+	js, err := static.ReadFile("static/chat.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`"` + bot.SourcesHeading + `"`,
+		`"` + bot.NearestSectionsHeading + " (" + bot.NearestSectionsCaveat + `)"`,
+	} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("chat.js does not say %s", want)
+		}
+	}
+}
