@@ -522,7 +522,7 @@ func TestShutdownGivesUpAfterGrace(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "drain requests") {
 		t.Fatalf("serve = %v, want a shutdown error naming the requests it could not drain", err)
 	}
-	if got := report(err, io.Discard); got != exitFailure {
+	if got := report(err, streams{out: io.Discard, err: io.Discard}); got != exitFailure {
 		t.Errorf("exit status %d, want %d", got, exitFailure)
 	}
 }
