@@ -205,7 +205,7 @@ func TestHandlerRepliesWithinBudgetWhenAskerIsStuck(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("status = %d, want 200 so Teams shows the apology", r.status)
 	}
-	if !strings.Contains(r.msg.Text, "couldn't answer that right now") || !strings.Contains(r.msg.Text, "the transition desk") {
+	if !strings.Contains(r.msg.Text, "Sorry, something went wrong") || !strings.Contains(r.msg.Text, "the transition desk") {
 		t.Errorf("reply is not the apology:\n%s", r.msg.Text)
 	}
 }
