@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -32,7 +33,7 @@ func ephemeral(text string) commandReply {
 // through the response URL. raw is the command as signed, which tells a
 // replay apart when Slack sent no trigger id.
 func (a *App) command(cmd slack.SlashCommand, raw []byte) commandReply {
-	if !a.claim(a.base, commandKey(cmd, raw)) {
+	if !a.claim(context.Background(), commandKey(cmd, raw)) {
 		return commandReply{}
 	}
 	switch cmd.Command {
@@ -63,8 +64,8 @@ func (a *App) faqCommand(cmd slack.SlashCommand) commandReply {
 	if !validResponseURL(cmd.ResponseURL) {
 		return ephemeral("Sorry, Slack sent no way to reply to this command. Please try again.")
 	}
-	if !a.spawn("/faq", func(ctx context.Context) { a.answerCommand(ctx, cmd, q) }) {
-		return ephemeral("I'm restarting. Please try again in a minute.")
+	if err := a.spawn(func(ctx context.Context) { a.answerCommand(ctx, cmd, q) }); err != nil {
+		return a.refused("/faq", err)
 	}
 	// in_channel with no text shows the command itself to the channel; the
 	// answer follows.
@@ -113,8 +114,8 @@ func (a *App) refreshCommand(cmd slack.SlashCommand) commandReply {
 		return ephemeral("Sorry, Slack sent no way to reply to this command. Please try again.")
 	}
 	source := strings.TrimSpace(plainText(cmd.Text))
-	if !a.spawn("/faq-refresh", func(ctx context.Context) { a.refresh(ctx, cmd, source) }) {
-		return ephemeral("I'm restarting. Please try again in a minute.")
+	if err := a.spawn(func(ctx context.Context) { a.refresh(ctx, cmd, source) }); err != nil {
+		return a.refused("/faq-refresh", err)
 	}
 	return ephemeral("Refreshing the FAQ from " + describeSource(source) + "…")
 }
@@ -133,6 +134,17 @@ func (a *App) refresh(ctx context.Context, cmd slack.SlashCommand, source string
 	if err := a.respond(ctx, cmd.ResponseURL, msg); err != nil {
 		a.log.Error("cannot report refresh", "user", cmd.UserID, "err", err)
 	}
+}
+
+// refused is the reply to a command that could not start: the App is busy
+// or restarting. Slack does not deliver a command again, so the person is
+// told to.
+func (a *App) refused(command string, err error) commandReply {
+	a.log.Warn("command refused", "command", command, "reason", err)
+	if errors.Is(err, errBusy) {
+		return ephemeral("I'm answering a lot of questions right now. Please try again in a minute.")
+	}
+	return ephemeral("I'm restarting. Please try again in a minute.")
 }
 
 func describeSource(source string) string {

@@ -59,11 +59,7 @@ func (a *App) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	return body, true
 }
 
-func (a *App) open() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return !a.closing
-}
+func (a *App) open() bool { return !a.bg.Closing() }
 
 // ServeEvents handles the Events API: URL verification and event
 // callbacks, which are acknowledged at once and answered in the
