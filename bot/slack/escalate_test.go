@@ -67,8 +67,8 @@ func TestFailingEscalationChannelTellsTheAskerAndKeepsTheEscalation(t *testing.T
 	})
 	fx.event(t, eventJSON("EvExtFail", mention("C1", "1700000006.000001", "", extensionQuestion)))
 
-	if n := len(fx.slack.postsTo(escalations)); n != fx.app.retries+1 {
-		t.Errorf("escalation tried %d times, want %d", n, fx.app.retries+1)
+	if n := len(fx.slack.postsTo(escalations)); n != fx.app.retry.Retries+1 {
+		t.Errorf("escalation tried %d times, want %d", n, fx.app.retry.Retries+1)
 	}
 	thread := fx.slack.postsTo("C1")
 	if len(thread) != 1 {
@@ -79,7 +79,7 @@ func TestFailingEscalationChannelTellsTheAskerAndKeepsTheEscalation(t *testing.T
 		t.Errorf("the asker is not told whom to contact:\n%s", reply)
 	}
 	apiErrs, escs := fx.hooks.get()
-	if len(apiErrs) != fx.app.retries+1 || apiErrs[0] != "chat.postMessage" || strings.Join(escs, ",") != "extension_request:error" {
+	if len(apiErrs) != fx.app.retry.Retries+1 || apiErrs[0] != "chat.postMessage" || strings.Join(escs, ",") != "extension_request:error" {
 		t.Errorf("hooks told %v and %v", apiErrs, escs)
 	}
 	logs := fx.logs.String()

@@ -18,6 +18,7 @@ import (
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/internal/httpserver"
+	"github.com/faqbot/faqbot/internal/retry"
 )
 
 // Options configure an App. BotToken, Asker and Records are required;
@@ -98,9 +99,8 @@ type App struct {
 	// for it.
 	bg *httpserver.Background
 
-	retries    int
-	minBackoff time.Duration
-	maxWait    time.Duration
+	// retry is how Web API calls are retried.
+	retry      retry.Policy
 	jobTimeout time.Duration
 }
 
@@ -139,9 +139,7 @@ func New(opts Options) (*App, error) {
 		claims:     opts.Claims,
 		answering:  make(chan struct{}, opts.MaxAnswers),
 		records:    opts.Records,
-		retries:    4,
-		minBackoff: 500 * time.Millisecond,
-		maxWait:    30 * time.Second,
+		retry:      retry.Policy{Retries: 4, MinBackoff: 500 * time.Millisecond, MaxWait: 30 * time.Second},
 		jobTimeout: 3 * time.Minute,
 	}
 	for _, u := range opts.AdminUsers {
