@@ -72,7 +72,7 @@ type config struct {
 	DeflectionWindow time.Duration
 }
 
-// Defaults that INTERFACE.md promises.
+// Defaults that docs/INTERFACE.md promises.
 const (
 	defaultDataDir        = "./data"
 	defaultAddr           = ":8080"

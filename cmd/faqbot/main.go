@@ -34,7 +34,7 @@ flags for every command:
   --data-dir DIR          where indexes and records persist (overrides FAQBOT_DATA_DIR)
 `
 
-// Exit statuses, as INTERFACE.md defines them.
+// Exit statuses, as docs/INTERFACE.md defines them.
 const (
 	exitOK      = 0
 	exitFailure = 1
