@@ -54,7 +54,7 @@ func (r *IndexRefresher) Refresh(ctx context.Context, source string) (corpus.Cha
 	switch {
 	case source == "" || source == r.Source:
 		source = r.Source
-	case isURL(source):
+	case corpus.IsURL(source):
 		if r.Fetch == nil {
 			return corpus.Changes{}, fmt.Errorf("refresh: %w: this faqbot refreshes from URLs only through its configured corpus", ErrSourceRefused)
 		}
@@ -73,11 +73,6 @@ func (r *IndexRefresher) Refresh(ctx context.Context, source string) (corpus.Cha
 		return corpus.Changes{}, fmt.Errorf("refresh: %w", err)
 	}
 	return changes, nil
-}
-
-// isURL is corpus.Loader's test for a URL source.
-func isURL(source string) bool {
-	return strings.HasPrefix(source, "http://") || strings.HasPrefix(source, "https://")
 }
 
 // checkLocal allows a path only inside the configured corpus's folder (the
@@ -110,7 +105,7 @@ func (r *IndexRefresher) checkLocal(source string) error {
 // folder is the absolute folder local refreshes may read, if the
 // configured corpus is local.
 func (r *IndexRefresher) folder() (string, bool) {
-	if r.Source == "" || isURL(r.Source) {
+	if r.Source == "" || corpus.IsURL(r.Source) {
 		return "", false
 	}
 	abs, err := filepath.Abs(r.Source)

@@ -71,7 +71,7 @@ func (l Loader) Load(ctx context.Context, source string) (*Corpus, error) {
 	switch {
 	case source == "":
 		return Default()
-	case strings.HasPrefix(source, "http://"), strings.HasPrefix(source, "https://"):
+	case IsURL(source):
 		return l.loadURL(ctx, source)
 	}
 	info, err := os.Stat(source)
@@ -90,6 +90,11 @@ func (l Loader) Load(ctx context.Context, source string) (*Corpus, error) {
 		return nil, fmt.Errorf("load corpus %s: %w", source, err)
 	}
 	return build(source, []*Document{doc}), nil
+}
+
+// IsURL reports whether Load reads source over HTTP rather than from disk.
+func IsURL(source string) bool {
+	return strings.HasPrefix(source, "http://") || strings.HasPrefix(source, "https://")
 }
 
 // parseFAQ parses a page that must have question sections.
