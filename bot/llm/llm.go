@@ -1,6 +1,8 @@
 // Package llm writes faqbot's answers with a chat model through go-openai:
 // OpenAI, Azure OpenAI, or any OpenAI-compatible server (Ollama, vLLM, LM
-// Studio). It implements bot.Writer; the bot verifies what it writes.
+// Studio). It implements bot.Writer; the bot verifies what it writes. It
+// also writes the questions sections answer, for retrieval
+// (QuestionWriter, a retrieval.QuestionSource).
 package llm
 
 import (

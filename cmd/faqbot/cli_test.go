@@ -179,29 +179,45 @@ func evalReport(t *testing.T, file string) eval.Report {
 	return rep
 }
 
-// The acceptance bar of the core issue, offline, on the shared dev set.
+// bar is what a labelled set must score offline.
+type bar struct {
+	recall1, recall3   float64 // cited sections
+	escP, escR         float64 // escalation precision and recall
+	declined, answered float64 // unanswerable declined, answerable answered
+}
+
+// The dev set keeps at least the figures it had before the answer-quality
+// work (Recall@1 0.89, Recall@3 1.00, escalation and abstention 1.00).
 func TestEvalDevSetMeetsTheBar(t *testing.T) {
 	rep := evalReport(t, "../../../shared/eval/dev-questions.tsv")
-	checkBar(t, rep, 0.85, 0.95)
+	checkBar(t, rep, bar{recall1: 0.89, recall3: 1, escP: 1, escR: 1, declined: 1, answered: 0.95})
 }
 
 // A second set, written independently of the dev set's wording, guards
 // against tuning to it.
 func TestEvalHoldoutSet(t *testing.T) {
 	rep := evalReport(t, "../../eval/testdata/holdout.tsv")
-	checkBar(t, rep, 0.75, 0.9)
+	checkBar(t, rep, bar{recall1: 0.9, recall3: 0.95, escP: 0.9, escR: 0.95, declined: 0.85, answered: 0.9})
 }
 
-func checkBar(t *testing.T, rep eval.Report, r1, r3 float64) {
+// The calibration part: written by writers the models never learned
+// from, and where the answer threshold was set. Escalation recall is held
+// at what it reaches today (0.86), short of the 0.95 aimed for.
+func TestEvalCalibrationSet(t *testing.T) {
+	rep := evalReport(t, "../../eval/testdata/calibration.tsv")
+	checkBar(t, rep, bar{recall1: 0.85, recall3: 0.95, escP: 0.9, escR: 0.85, declined: 0.85, answered: 0.9})
+}
+
+func checkBar(t *testing.T, rep eval.Report, b bar) {
 	t.Helper()
-	if c := rep.Cited; c.Recall1 < r1 || c.Recall3 < r3 {
-		t.Errorf("cited %+v below Recall@1 %.2f / Recall@3 %.2f", c, r1, r3)
+	if c := rep.Cited; c.Recall1 < b.recall1 || c.Recall3 < b.recall3 {
+		t.Errorf("cited %+v below Recall@1 %.2f / Recall@3 %.2f", c, b.recall1, b.recall3)
 	}
-	if e := rep.Escalation; e.Precision < 0.9 || e.Recall < 0.95 {
-		t.Errorf("escalation %+v below precision 0.9 / recall 0.95", e)
+	if e := rep.Escalation; e.Precision < b.escP || e.Recall < b.escR {
+		t.Errorf("escalation %+v below precision %.2f / recall %.2f", e, b.escP, b.escR)
 	}
-	if a := rep.Abstention; a.Accuracy < 0.8 {
-		t.Errorf("abstention %+v below 0.8", a)
+	if a := rep.Abstention; a.Accuracy < b.declined || a.AnswerRate < b.answered {
+		t.Errorf("abstention %+v below declined %.2f / answered %.2f", a, b.declined, b.answered)
 	}
 	if t.Failed() {
 		for _, m := range rep.Misses {

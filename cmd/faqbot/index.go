@@ -32,6 +32,14 @@ func runIndex(ctx context.Context, args []string, std streams, getenv func(strin
 	fmt.Fprintln(std.out, changes.String())
 	fmt.Fprintf(std.out, "indexed %d sections in %d passages from %s\n", len(ix.Corpus().Sections()), ix.Len(), redact.URL(ix.Corpus().Source))
 	fmt.Fprintf(std.out, "embeddings %s: %d cached, %d embedded\n", a.embedder.Name(), st.Hits, st.Misses)
+	if a.questions != nil {
+		q := a.questions.Stats()
+		fmt.Fprintf(std.out, "questions %s: %d sections cached, %d generated", a.cfg.ChatModel, q.Cached, q.Generated)
+		if q.Failed+q.Skipped > 0 {
+			fmt.Fprintf(std.out, ", %d failed, %d not asked (asked again at the next index or refresh)", q.Failed, q.Skipped)
+		}
+		fmt.Fprintln(std.out)
+	}
 	if err := ix.DenseErr(); err != nil {
 		fmt.Fprintf(std.out, "warning: index is lexical-only: %v\n", err)
 	}

@@ -28,6 +28,7 @@ type app struct {
 	embedder  retrieval.Embedder
 	cache     *retrieval.Cache
 	store     *retrieval.Store
+	questions *llm.QuestionWriter // writes what sections answer; nil offline
 	bot       *bot.Bot
 	refresher *bot.IndexRefresher
 
@@ -41,7 +42,9 @@ type app struct {
 // appOptions say what a command needs persisted.
 type appOptions struct {
 	// manifest remembers the indexed corpus in the data dir so that the next
-	// index or refresh can report what changed.
+	// index or refresh can report what changed. Such commands (index,
+	// serve) also have the model write the questions sections answer; the
+	// others only read what those wrote.
 	manifest bool
 }
 
@@ -68,7 +71,14 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 		return nil, fmt.Errorf("read the embedded FAQ's questions: %w", err)
 	}
 	a.cache = cache
-	storeOpts := retrieval.StoreOptions{Cache: cache, Logger: log, Questions: shipped}
+	var questions retrieval.QuestionSource = shipped
+	if a.llm != nil {
+		if a.questions, err = newQuestionWriter(cfg, log, a.metrics, !opts.manifest); err != nil {
+			return nil, err
+		}
+		questions = retrieval.ChainQuestions(shipped, a.questions)
+	}
+	storeOpts := retrieval.StoreOptions{Cache: cache, Logger: log, Questions: questions}
 	if opts.manifest {
 		storeOpts.ManifestPath = filepath.Join(cfg.DataDir, "index.json")
 	}
@@ -123,6 +133,12 @@ func (a *app) corpus() *corpus.Corpus {
 // answers share: OpenAI, an OpenAI-compatible server, or Azure OpenAI, with
 // retries on 429 and 5xx.
 func newOpenAIClient(cfg config, log *slog.Logger, m *metrics.Metrics) *openai.Client {
+	return openai.NewClientWithConfig(openAIConfig(cfg, log, m, 0))
+}
+
+// openAIConfig is the configuration of newOpenAIClient; maxReply > 0
+// bounds the size of each response.
+func openAIConfig(cfg config, log *slog.Logger, m *metrics.Metrics, maxReply int64) openai.ClientConfig {
 	var oc openai.ClientConfig
 	if cfg.AzureEndpoint != "" {
 		oc = openai.DefaultAzureConfig(cfg.AzureKey, cfg.AzureEndpoint)
@@ -133,13 +149,17 @@ func newOpenAIClient(cfg config, log *slog.Logger, m *metrics.Metrics) *openai.C
 			oc.BaseURL = cfg.OpenAIBaseURL
 		}
 	}
-	// Metrics sit outside the retries: one call, however many attempts.
-	oc.HTTPClient = &http.Client{Transport: metrics.ModelTransport(&retry.Transport{
+	var rt http.RoundTripper = &retry.Transport{
 		OnRetry: func(req *http.Request, attempt, status int, err error, wait time.Duration) {
 			log.Warn("retrying model API call", "path", req.URL.Path, "attempt", attempt, "status", status, "err", err, "wait", wait)
 		},
-	}, m)}
-	return openai.NewClientWithConfig(oc)
+	}
+	if maxReply > 0 {
+		rt = llm.LimitReplies(rt, maxReply)
+	}
+	// Metrics sit outside the retries: one call, however many attempts.
+	oc.HTTPClient = &http.Client{Transport: metrics.ModelTransport(rt, m)}
+	return oc
 }
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
