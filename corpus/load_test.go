@@ -145,12 +145,30 @@ func rawServer(t *testing.T, reply string) string {
 			go func() {
 				defer c.Close()
 				c.SetDeadline(time.Now().Add(5 * time.Second))
+				// Reply once the request is in: bytes sent before it reach
+				// an idle client connection, which discards them as
+				// unsolicited and fails the request some other way.
+				readRequestHead(c)
 				c.Write([]byte(reply))
 				io.Copy(io.Discard, io.LimitReader(c, 4096))
 			}()
 		}
 	}()
 	return ln.Addr().String()
+}
+
+// readRequestHead reads up to the blank line that ends a request's
+// headers (or 4 KiB, or the deadline).
+func readRequestHead(c net.Conn) {
+	var head []byte
+	buf := make([]byte, 512)
+	for len(head) < 4096 && !strings.Contains(string(head), "\r\n\r\n") {
+		n, err := c.Read(buf)
+		head = append(head, buf[:n]...)
+		if err != nil {
+			return
+		}
+	}
 }
 
 func TestLoadErrorsShowNeitherCredentialsNorWhatTheServerSaid(t *testing.T) {
