@@ -34,7 +34,11 @@ var task = newConcept("task", with(w(
 	`(?:need|needs|want|wants|trying|try|tries|have|has|planning|going|got) to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|design|modify|copy|clone|fix|get)`,
 	`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help|investigate|disable|remove|hide|switch|stop|raise|increase|lift)`,
 	`please (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|update|help|investigate|look)`,
-	`help(?: me| us)?`, `helfen`, `helpen`, `aider`, `ayud\w+`, `what (?:do|should) (?:i|we) do`, `where (?:is|are) the (?:button|option|setting)`, `cannot find`, `can'?t find`,
+	`help(?: me| us)?`, `helfen`, `helpen`, `aider`, `ayud\w+`, `what (?:do|should) (?:i|we) do`,
+	`(?:'d|would) like to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|design|modify|copy|clone|reuse|duplicate)`,
+	`(?:what'?s|what is|what are) the (?:procedure|process|steps?|way) (?:for|to)`,
+	`wat (?:moet|moeten|kan|kunnen) (?:ik|we|wij) doen`, `was (?:muss|müssen|soll|sollen|kann|können) (?:ich|wir) (?:tun|machen)`, `que (?:dois|devons)-(?:je|nous) faire`, `qu[ée] (?:debo|debemos|tengo que|tenemos que) hacer`,
+	`comment (?:je|on|nous|est-ce qu)`, `c[óo]mo (?:lo|la|los|las|le|les|me|nos|se) \w+`, `(?:los|the) (?:pasos|steps)`, `(?:die )?schritte`, `(?:de )?stappen`, `(?:les )?étapes`, `where (?:is|are) the (?:button|option|setting)`, `cannot find`, `can'?t find`,
 	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|cr[ée]er|configurer|puis-je|pouvons-nous|on fait)`, `c[óo]mo (?:puedo|podemos|hago|hacemos|configuro|creo)`, `qu[ée] hago`, `que faire`, `on fait comment`, `une id[ée]e`), "please_set_up"))
 
 // generic ends text that makes what follows general ("when you try to …").
@@ -105,15 +109,23 @@ func (i intent) reenable() bool {
 	if len(i.enable) == 0 || len(i.outbound) == 0 || len(i.future) > 0 {
 		return false
 	}
-	return (near(i.enable, i.outbound, proximity) && len(i.request)+len(i.problem) > 0) || len(i.strongRequest) > 0
+	// "Comment je réactive …?" asks to do it as much as "can you …?".
+	return (near(i.enable, i.outbound, proximity) && len(i.request)+len(i.problem)+len(i.task) > 0) || len(i.strongRequest) > 0
 }
 
 // socialHelp: asking to do, fix or get back social posting or LinkedIn
 // lead generation, which left with outbound. Any ask to act in a question
 // about them counts: these questions are short and about one thing.
 func (i intent) socialHelp() bool {
-	if len(i.social) == 0 || len(i.future) > 0 || len(i.reasons) > 0 {
+	if len(i.social) == 0 {
 		return false
+	}
+	// Asking why, what instead or whether it comes back is information,
+	// unless the same message also asks to post or fix something there:
+	// "our LinkedIn forms stopped syncing, can you reconnect them? and is
+	// LinkedIn coming back?" is both.
+	if len(i.future) > 0 || len(i.reasons) > 0 {
+		return near(i.social, i.problem, proximity/2) || (len(i.strongRequest) > 0 && near(i.social, i.task, proximity/2))
 	}
 	return len(outside(i.doingAffirmed, i.social)) > 0 || len(i.problem)+len(i.enable)+len(i.task)+len(i.strongRequest) > 0
 }
