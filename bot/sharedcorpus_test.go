@@ -113,6 +113,21 @@ func faqFile(t *testing.T, text string) string {
 	return p
 }
 
+// faqFileUnder writes text as transition-faqs.md in a new folder under the
+// configured corpus's folder: refreshes may read only from there.
+func faqFileUnder(t *testing.T, configured, text string) string {
+	t.Helper()
+	dir, err := os.MkdirTemp(filepath.Dir(configured), "next")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "transition-faqs.md")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 const (
 	faqV1 = "# FAQ\n\n## When is outbound removed?\n\nOutbound marketing is removed on June 30, 2025.\n"
 	faqV2 = "# FAQ\n\n## When is outbound removed?\n\nOutbound marketing is removed on June 30, 2025.\n\n## Can I get more time?\n\nNo extensions are granted.\n"
@@ -121,7 +136,8 @@ const (
 func TestSharedRefresherKeepsReplicasOnOneCorpus(t *testing.T) {
 	ctx := context.Background()
 	shared := &memShared{}
-	a, ixA := newReplica(shared, faqFile(t, faqV1), "a", nil)
+	srcA := faqFile(t, faqV1)
+	a, ixA := newReplica(shared, srcA, "a", nil)
 	if _, err := a.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +174,7 @@ func TestSharedRefresherKeepsReplicasOnOneCorpus(t *testing.T) {
 		t.Errorf("A after the refresh: %+v", st)
 	}
 	// Refreshing to the same content shares nothing new.
-	if _, err := a.Refresh(ctx, faqFile(t, faqV2)); err != nil {
+	if _, err := a.Refresh(ctx, faqFileUnder(t, srcA, faqV2)); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(shared.revs); n != 2 {
@@ -171,13 +187,14 @@ func TestSharedRefresherKeepsReplicasOnOneCorpus(t *testing.T) {
 func TestSharedRefresherGoesBackWhenItCannotShare(t *testing.T) {
 	ctx := context.Background()
 	shared := &memShared{}
-	a, ix := newReplica(shared, faqFile(t, faqV1), "a", nil)
+	src := faqFile(t, faqV1)
+	a, ix := newReplica(shared, src, "a", nil)
 	if _, err := a.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	v1 := ix.current().Version
 	shared.failNext = errors.New("connection refused")
-	if _, err := a.Refresh(ctx, faqFile(t, faqV2)); err == nil {
+	if _, err := a.Refresh(ctx, faqFileUnder(t, src, faqV2)); err == nil {
 		t.Fatal("a refresh that could not be shared succeeded")
 	}
 	if got := ix.current().Version; got != v1 {
@@ -196,7 +213,8 @@ func TestSharedRefresherReportsLagPastTheGrace(t *testing.T) {
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 
 	shared := &memShared{}
-	a, _ := newReplica(shared, faqFile(t, faqV1), "a", clock)
+	src := faqFile(t, faqV1)
+	a, _ := newReplica(shared, src, "a", clock)
 	if _, err := a.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +234,7 @@ func TestSharedRefresherReportsLagPastTheGrace(t *testing.T) {
 		t.Fatalf("past the grace: %+v", st)
 	}
 	// A good revision after it brings the replica back.
-	if _, err := a.Refresh(ctx, faqFile(t, faqV2)); err != nil {
+	if _, err := a.Refresh(ctx, faqFileUnder(t, src, faqV2)); err != nil {
 		t.Fatal(err)
 	}
 	if st := a.Status(); st.Lagging || st.Loaded != 3 {

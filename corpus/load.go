@@ -2,11 +2,13 @@ package corpus
 
 import (
 	"context"
+	"crypto/tls"
 	_ "embed"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -14,6 +16,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/faqbot/faqbot/internal/redact"
 )
 
 //go:embed transition-faqs.md
@@ -72,7 +76,7 @@ func (l Loader) Read(ctx context.Context, source string) (Snapshot, error) {
 	switch {
 	case source == "":
 		return defaultSnapshot(), nil
-	case strings.HasPrefix(source, "http://"), strings.HasPrefix(source, "https://"):
+	case IsURL(source):
 		return l.loadURL(ctx, source)
 	}
 	info, err := os.Stat(source)
@@ -88,6 +92,11 @@ func (l Loader) Read(ctx context.Context, source string) (Snapshot, error) {
 	}
 	file := filepath.Base(source)
 	return Snapshot{Source: source, Pages: []Page{{Name: docName(file), File: file, Data: data}}}, nil
+}
+
+// IsURL reports whether Load reads source over HTTP rather than from disk.
+func IsURL(source string) bool {
+	return strings.HasPrefix(source, "http://") || strings.HasPrefix(source, "https://")
 }
 
 // parseFAQ parses a page that must have question sections.
@@ -133,13 +142,17 @@ func (l Loader) loadDir(dir string) (Snapshot, error) {
 }
 
 func (l Loader) loadURL(ctx context.Context, source string) (Snapshot, error) {
+	// Errors name the source without its credentials, and never quote what
+	// the other side sent: a refresh names URLs on behalf of whoever asked,
+	// and its errors go back to them.
+	shown := redact.URL(source)
 	u, err := url.Parse(source)
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("load corpus %s: %w", source, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: not a URL", shown)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, source, nil)
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("load corpus %s: %w", source, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: not a URL", shown)
 	}
 	req.Header.Set("Accept", "text/markdown, text/plain;q=0.9")
 	client := l.HTTPClient
@@ -148,21 +161,22 @@ func (l Loader) loadURL(ctx context.Context, source string) (Snapshot, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("load corpus %s: %w", source, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: %w", shown, fetchError{err})
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return Snapshot{}, fmt.Errorf("load corpus %s: HTTP %s", source, resp.Status)
+		// The code only: the reason phrase is the server's to choose.
+		return Snapshot{}, fmt.Errorf("load corpus %s: HTTP status %d", shown, resp.StatusCode)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDocumentBytes+1))
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("load corpus %s: %w", source, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: %w", shown, fetchError{err})
 	}
 	if len(data) > maxDocumentBytes {
-		return Snapshot{}, fmt.Errorf("load corpus %s: larger than %d bytes", source, maxDocumentBytes)
+		return Snapshot{}, fmt.Errorf("load corpus %s: larger than %d bytes", shown, maxDocumentBytes)
 	}
 	if err := checkMarkdown(resp.Header.Get("Content-Type"), data); err != nil {
-		return Snapshot{}, fmt.Errorf("load corpus %s: %w", source, err)
+		return Snapshot{}, fmt.Errorf("load corpus %s: %w", shown, err)
 	}
 	name := docName(path.Base(u.Path))
 	if name == "/" || name == "." {
@@ -174,18 +188,66 @@ func (l Loader) loadURL(ctx context.Context, source string) (Snapshot, error) {
 	return Snapshot{Source: source, Pages: []Page{{Name: name, File: name, Data: data}}}, nil
 }
 
+// fetchError is a failed fetch described in the client's own words: what
+// went wrong, never what the server said. A TCP banner in a "malformed
+// HTTP response" or the text of a TLS alert would otherwise tell whoever
+// named the URL what listens there. The cause stays reachable with
+// errors.Is and errors.As.
+type fetchError struct{ err error }
+
+func (e fetchError) Unwrap() error { return e.err }
+
+func (e fetchError) Error() string {
+	// A refusal by the client's own policy (internal/egress) is ours to
+	// quote.
+	if r, ok := errors.AsType[interface {
+		error
+		RefusedFetch()
+	}](e.err); ok {
+		return r.Error()
+	}
+	var (
+		dnsErr *net.DNSError
+		opErr  *net.OpError
+		netErr net.Error
+	)
+	switch {
+	case errors.Is(e.err, context.Canceled):
+		return "cancelled"
+	case errors.Is(e.err, context.DeadlineExceeded), errors.As(e.err, &netErr) && netErr.Timeout():
+		return "timed out"
+	case errors.As(e.err, &dnsErr):
+		return "cannot resolve the host"
+	case errors.As(e.err, &opErr) && opErr.Op == "dial":
+		return "cannot connect"
+	case isTLSError(e.err):
+		return "TLS handshake failed"
+	case strings.Contains(e.err.Error(), "stopped after"): // net/http's redirect limit has no type
+		return "too many redirects"
+	}
+	return "no usable HTTP response"
+}
+
+func isTLSError(err error) bool {
+	var (
+		verify *tls.CertificateVerificationError
+		header tls.RecordHeaderError
+		alert  tls.AlertError
+	)
+	return errors.As(err, &verify) || errors.As(err, &header) || errors.As(err, &alert)
+}
+
 // checkMarkdown refuses responses that are plainly not Markdown: an HTML page
 // (a login wall, a Learn page instead of its source) or JSON.
 func checkMarkdown(contentType string, data []byte) error {
 	if contentType != "" {
 		mt, _, err := mime.ParseMediaType(contentType)
-		if err != nil {
-			return fmt.Errorf("content type %q: %w", contentType, err)
-		}
 		switch {
+		case err != nil:
+			return errors.New("the response's content type does not parse")
 		case mt == "text/markdown", mt == "text/x-markdown", mt == "text/plain", mt == "application/octet-stream":
 		default:
-			return fmt.Errorf("content type %s is not Markdown", mt)
+			return errors.New("the response's content type is not Markdown")
 		}
 	}
 	head := strings.ToLower(strings.TrimSpace(string(data[:min(len(data), 512)])))

@@ -3,12 +3,15 @@ package corpus
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLoadGuidanceFolder(t *testing.T) {
@@ -121,5 +124,86 @@ func TestLoadURL(t *testing.T) {
 	}
 	if c.Sections()[0].URL != def.Sections()[0].URL {
 		t.Errorf("URL %s, want %s", c.Sections()[0].URL, def.Sections()[0].URL)
+	}
+}
+
+// rawServer answers every connection with reply, whatever was asked, as a
+// service that is not HTTP (or a hostile one) would.
+func rawServer(t *testing.T, reply string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(5 * time.Second))
+				// Reply once the request is in: bytes sent before it reach
+				// an idle client connection, which discards them as
+				// unsolicited and fails the request some other way.
+				readRequestHead(c)
+				c.Write([]byte(reply))
+				io.Copy(io.Discard, io.LimitReader(c, 4096))
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// readRequestHead reads up to the blank line that ends a request's
+// headers (or 4 KiB, or the deadline).
+func readRequestHead(c net.Conn) {
+	var head []byte
+	buf := make([]byte, 512)
+	for len(head) < 4096 && !strings.Contains(string(head), "\r\n\r\n") {
+		n, err := c.Read(buf)
+		head = append(head, buf[:n]...)
+		if err != nil {
+			return
+		}
+	}
+}
+
+func TestLoadErrorsShowNeitherCredentialsNorWhatTheServerSaid(t *testing.T) {
+	banner := rawServer(t, "SSH-2.0-OpenSSH_9.2p1 internal-build-7\r\n")
+	reason := rawServer(t, "HTTP/1.1 404 internal-build-7\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+	ctype := rawServer(t, "HTTP/1.1 200 OK\r\nContent-Type: text/internal-build-7\r\nContent-Length: 4\r\nConnection: close\r\n\r\n## Q")
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := closed.Addr().String()
+	closed.Close()
+
+	tests := []struct {
+		source, want string
+	}{
+		{"http://admin:s3cret@" + banner + "/faq.md?token=s3cret", "no usable HTTP response"},
+		{"http://" + reason + "/faq.md", "HTTP status 404"},
+		{"http://" + ctype + "/faq.md", "not Markdown"},
+		{"http://admin:s3cret@" + refused + "/faq.md?sig=s3cret", "cannot connect"},
+	}
+	for _, tt := range tests {
+		_, err := Loader{}.Load(context.Background(), tt.source)
+		if err == nil {
+			t.Errorf("Load(%s): no error", tt.source)
+			continue
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, tt.want) {
+			t.Errorf("Load(%s) error %q lacks %q", tt.source, msg, tt.want)
+		}
+		for _, leak := range []string{"SSH-2.0", "internal-build-7", "s3cret", "admin"} {
+			if strings.Contains(msg, leak) {
+				t.Errorf("Load(%s) error %q shows %q", tt.source, msg, leak)
+			}
+		}
 	}
 }

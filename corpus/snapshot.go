@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/faqbot/faqbot/internal/redact"
 )
 
 // Snapshot is a corpus as its source gave it: the bytes of each page,
@@ -40,11 +42,11 @@ func defaultSnapshot() Snapshot {
 // source. The corpus keeps s.
 func (l Loader) Parse(s Snapshot) (*Corpus, error) {
 	if len(s.Pages) == 0 {
-		return nil, fmt.Errorf("load corpus %s: no pages", s.Source)
+		return nil, fmt.Errorf("load corpus %s: no pages", redact.URL(s.Source))
 	}
 	if !s.Folder {
 		if len(s.Pages) != 1 {
-			return nil, fmt.Errorf("load corpus %s: %d pages where one was read", s.Source, len(s.Pages))
+			return nil, fmt.Errorf("load corpus %s: %d pages where one was read", redact.URL(s.Source), len(s.Pages))
 		}
 		base := l.BaseURL
 		if strings.HasPrefix(s.Source, embeddedPrefix) {
@@ -52,7 +54,7 @@ func (l Loader) Parse(s Snapshot) (*Corpus, error) {
 		}
 		doc, err := parseFAQ(s.Pages[0].Name, s.Pages[0].Data, base)
 		if err != nil {
-			return nil, fmt.Errorf("load corpus %s: %w", s.Source, err)
+			return nil, fmt.Errorf("load corpus %s: %w", redact.URL(s.Source), err)
 		}
 		return build(s, []*Document{doc}), nil
 	}

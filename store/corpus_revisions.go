@@ -9,6 +9,7 @@ import (
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/corpus"
+	"github.com/faqbot/faqbot/internal/redact"
 )
 
 // The store is where replicas share their corpus.
@@ -59,9 +60,11 @@ func (s *Store) PublishCorpus(ctx context.Context, rev bot.CorpusRevision) (bot.
 			return err
 		}
 		rev.Revision = latest.Revision + 1
+		// The source is kept as redact.URL shows it: replicas only name it,
+		// and the database would be one more place a URL's credentials sit.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO corpus_revisions (revision, at, version, source, folder, replica)
 			VALUES ($1, $2, $3, $4, $5, $6)`, rev.Revision, millis(rev.At), cut(rev.Version, maxRef),
-			cut(rev.Snapshot.Source, maxRef), rev.Snapshot.Folder, cut(rev.Replica, maxRef)); err != nil {
+			cut(redact.URL(rev.Snapshot.Source), maxRef), rev.Snapshot.Folder, cut(rev.Replica, maxRef)); err != nil {
 			return err
 		}
 		for i, p := range rev.Snapshot.Pages {

@@ -4,39 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/faqbot/faqbot/internal/retry"
 )
 
-// call runs one Slack Web API call, waiting out rate limits
-// (slack.RateLimitedError) and retrying server errors and dropped
-// connections with backoff, a bounded number of times. Slack's own error
-// answers (ok: false) are final.
+// call runs one Slack Web API call by the App's retry policy: rate limits
+// (slack.RateLimitedError) wait as long as Slack asks, server errors and
+// dropped connections back off, a bounded number of times. Slack's own
+// error answers (ok: false) are final.
 func (a *App) call(ctx context.Context, method string, fn func(ctx context.Context) error) error {
-	for attempt := 0; ; attempt++ {
+	attempt := func(ctx context.Context) error {
 		err := fn(ctx)
-		if err == nil {
-			return nil
-		}
-		if a.opts.OnAPIError != nil {
+		if err != nil && a.opts.OnAPIError != nil {
 			a.opts.OnAPIError(method, err)
 		}
-		wait, retry := a.retryAfter(err, attempt)
-		if !retry || attempt >= a.retries || ctx.Err() != nil {
-			return fmt.Errorf("%s: %w", method, err)
-		}
-		a.log.Warn("retrying Slack call", "method", method, "attempt", attempt+1, "wait", wait, "err", err)
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("%s: %w (gave up waiting to retry: %w)", method, err, ctx.Err())
-		}
+		return err
 	}
+	onRetry := func(n int, err error, wait time.Duration) {
+		a.log.Warn("retrying Slack call", "method", method, "attempt", n, "wait", wait, "err", err)
+	}
+	if err := a.retry.Do(ctx, attempt, retryable, onRetry); err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	return nil
 }
 
 // once calls a Web API method a single time, reporting a failure.
@@ -48,33 +42,22 @@ func (a *App) once(ctx context.Context, method string, fn func(ctx context.Conte
 	return err
 }
 
-// retryAfter says whether err passes and how long to wait before trying
-// again.
-func (a *App) retryAfter(err error, attempt int) (time.Duration, bool) {
+// retryable says which slack-go errors pass, and how long Slack asked to
+// wait (retry.NotAsked when it did not).
+func retryable(err error) (bool, time.Duration) {
 	if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok {
-		if rl.RetryAfter > a.maxWait {
-			return 0, false
-		}
 		if rl.RetryAfter > 0 {
-			return rl.RetryAfter, true
+			return true, rl.RetryAfter
 		}
-		return a.backoff(attempt), true
+		return true, retry.NotAsked
 	}
 	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok {
-		return a.backoff(attempt), sc.Retryable()
+		return sc.Retryable(), retry.NotAsked
 	}
 	if _, ok := errors.AsType[net.Error](err); ok {
-		return a.backoff(attempt), true
+		return true, retry.NotAsked
 	}
-	return 0, false
-}
-
-// backoff is exponential with full jitter, so that many clients hitting
-// the same outage spread out.
-func (a *App) backoff(attempt int) time.Duration {
-	d := a.minBackoff << min(attempt, 6)
-	d = min(d, a.maxWait)
-	return d/2 + rand.N(d/2+1)
+	return false, retry.NotAsked
 }
 
 // post posts a message and returns its ts.

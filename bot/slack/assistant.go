@@ -77,28 +77,33 @@ func (t *threadContexts) get(thread string) string {
 }
 
 // acceptAssistant takes the assistant pane's own events; it reports
-// false for any other event.
-func (a *App) acceptAssistant(env envelope, eventType string) bool {
+// false for any other event. Its error, errBusy or errClosing, asks Slack
+// to deliver the event again, as acceptEvent's does.
+func (a *App) acceptAssistant(env envelope, eventType string) (bool, error) {
 	if eventType != "assistant_thread_started" && eventType != "assistant_thread_context_changed" {
-		return false
+		return false, nil
 	}
 	var ev struct {
 		Thread assistantThread `json:"assistant_thread"`
 	}
 	if json.Unmarshal(env.Event, &ev) != nil || ev.Thread.ChannelID == "" || ev.Thread.ThreadTS == "" {
 		a.log.Debug("ignored assistant event without a thread", "event_id", env.EventID)
-		return true
+		return true, nil
 	}
 	th := ev.Thread
 	a.contexts.set(conversation(th.ChannelID, th.ThreadTS), th.Context.ChannelID)
 	if eventType == "assistant_thread_started" {
-		a.spawn("assistant thread", func(ctx context.Context) {
+		err := a.spawn(func(ctx context.Context) {
 			if a.claim(ctx, "slack:event:"+env.EventID) {
 				a.welcome(ctx, th)
 			}
 		})
+		if err != nil {
+			a.log.Warn("assistant event refused for Slack to deliver again", "reason", err, "event_id", env.EventID)
+			return true, err
+		}
 	}
-	return true
+	return true, nil
 }
 
 // welcome offers suggested prompts and greets the user in a new thread.

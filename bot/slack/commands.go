@@ -2,6 +2,9 @@ package slack
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/corpus"
+	"github.com/faqbot/faqbot/internal/redact"
 )
 
 // commandReply is the immediate reply to a slash command: the HTTP response
@@ -26,9 +30,10 @@ func ephemeral(text string) commandReply {
 
 // command starts a slash command and returns the immediate reply. Work that
 // may take longer than Slack's 3 s goes on in the background and answers
-// through the response URL.
-func (a *App) command(cmd slack.SlashCommand) commandReply {
-	if cmd.TriggerID != "" && !a.claim(a.base, "slack:command:"+cmd.TriggerID) {
+// through the response URL. raw is the command as signed, which tells a
+// replay apart when Slack sent no trigger id.
+func (a *App) command(cmd slack.SlashCommand, raw []byte) commandReply {
+	if !a.claim(context.Background(), commandKey(cmd, raw)) {
 		return commandReply{}
 	}
 	switch cmd.Command {
@@ -40,6 +45,17 @@ func (a *App) command(cmd slack.SlashCommand) commandReply {
 	return ephemeral("I don't know the command " + escape(cmd.Command) + ". Try `/faq QUESTION`.")
 }
 
+// commandKey names a slash command for Claims: its trigger id, or a hash
+// of the signed body. A replay within the signature's five minutes is the
+// same body; a new command differs at least in its response URL.
+func commandKey(cmd slack.SlashCommand, raw []byte) string {
+	if cmd.TriggerID != "" {
+		return "slack:command:" + cmd.TriggerID
+	}
+	sum := sha256.Sum256(raw)
+	return "slack:command:body:" + hex.EncodeToString(sum[:])
+}
+
 func (a *App) faqCommand(cmd slack.SlashCommand) commandReply {
 	q := strings.TrimSpace(plainText(cmd.Text))
 	if q == "" {
@@ -48,8 +64,8 @@ func (a *App) faqCommand(cmd slack.SlashCommand) commandReply {
 	if !validResponseURL(cmd.ResponseURL) {
 		return ephemeral("Sorry, Slack sent no way to reply to this command. Please try again.")
 	}
-	if !a.spawn("/faq", func(ctx context.Context) { a.answerCommand(ctx, cmd, q) }) {
-		return ephemeral("I'm restarting. Please try again in a minute.")
+	if err := a.spawn(func(ctx context.Context) { a.answerCommand(ctx, cmd, q) }); err != nil {
+		return a.refused("/faq", err)
 	}
 	// in_channel with no text shows the command itself to the channel; the
 	// answer follows.
@@ -62,7 +78,7 @@ func (a *App) answerCommand(ctx context.Context, cmd slack.SlashCommand, text st
 	if err != nil {
 		a.log.Error("cannot answer /faq", "channel", cmd.ChannelID, "user", cmd.UserID, "err", err)
 		msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral,
-			Text: "Sorry, something went wrong while I was answering. Please try again in a minute."}
+			Text: bot.ApologyText(a.contact())}
 		if err := a.respond(ctx, cmd.ResponseURL, msg); err != nil {
 			a.log.Error("cannot apologize for /faq either", "err", err)
 		}
@@ -98,8 +114,8 @@ func (a *App) refreshCommand(cmd slack.SlashCommand) commandReply {
 		return ephemeral("Sorry, Slack sent no way to reply to this command. Please try again.")
 	}
 	source := strings.TrimSpace(plainText(cmd.Text))
-	if !a.spawn("/faq-refresh", func(ctx context.Context) { a.refresh(ctx, cmd, source) }) {
-		return ephemeral("I'm restarting. Please try again in a minute.")
+	if err := a.spawn(func(ctx context.Context) { a.refresh(ctx, cmd, source) }); err != nil {
+		return a.refused("/faq-refresh", err)
 	}
 	return ephemeral("Refreshing the FAQ from " + describeSource(source) + "…")
 }
@@ -108,10 +124,10 @@ func (a *App) refresh(ctx context.Context, cmd slack.SlashCommand, source string
 	changes, err := a.opts.Refresher.Refresh(ctx, source)
 	var text string
 	if err != nil {
-		a.log.Error("refresh failed; the old index keeps serving", "user", cmd.UserID, "source", source, "err", err)
+		a.log.Error("refresh failed; the old index keeps serving", "user", cmd.UserID, "source", redact.URL(source), "err", err)
 		text = "❌ Refresh failed: " + escape(err.Error()) + "\nI'm still answering from the FAQ I had."
 	} else {
-		a.log.Info("refreshed", "user", cmd.UserID, "source", source, "changes", changes.Summary())
+		a.log.Info("refreshed", "user", cmd.UserID, "source", redact.URL(source), "changes", changes.Summary())
 		text = changesText(changes)
 	}
 	msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: truncate(text, maxMessageText)}
@@ -120,11 +136,22 @@ func (a *App) refresh(ctx context.Context, cmd slack.SlashCommand, source string
 	}
 }
 
+// refused is the reply to a command that could not start: the App is busy
+// or restarting. Slack does not deliver a command again, so the person is
+// told to.
+func (a *App) refused(command string, err error) commandReply {
+	a.log.Warn("command refused", "command", command, "reason", err)
+	if errors.Is(err, errBusy) {
+		return ephemeral("I'm answering a lot of questions right now. Please try again in a minute.")
+	}
+	return ephemeral("I'm restarting. Please try again in a minute.")
+}
+
 func describeSource(source string) string {
 	if source == "" {
 		return "the configured corpus"
 	}
-	return "`" + escape(source) + "`"
+	return "`" + escape(redact.URL(source)) + "`"
 }
 
 // changesText reports a refresh: the counts, the versions and the sections

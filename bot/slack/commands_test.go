@@ -95,7 +95,7 @@ func TestFAQCommandEscalates(t *testing.T) {
 		t.Fatalf("escalation %v", esc)
 	}
 	resps := fx.responses(t)
-	if len(resps) != 1 || !strings.Contains(resps[0].Text, "passed this to the team") {
+	if len(resps) != 1 || !strings.Contains(resps[0].Text, "passed your question to the team") {
 		t.Errorf("responses %+v", resps)
 	}
 }
@@ -194,5 +194,50 @@ func TestUnknownCommandAndNoRefresher(t *testing.T) {
 	}
 	if r := fx.command(t, admin, "/faq-refresh", ""); !strings.Contains(r.Text, "isn't set up") {
 		t.Errorf("refresh without refresher %+v", r)
+	}
+}
+
+func TestRefreshCommandHidesSourceCredentials(t *testing.T) {
+	ix := retrieval.NewStore(retrieval.NewLocalEmbedder(0), retrieval.StoreOptions{})
+	// The real refresher: a URL it may not fetch is refused, and whatever
+	// it says names the source only as redact.URL shows it.
+	refresher := &bot.IndexRefresher{Corpus: corpus.Loader{}, Index: ix}
+	fx := newFixture(t, &fakeAsker{}, func(o *Options) { o.Refresher = refresher })
+	source := "https://admin:pw-s3cret@docs.example.com/faq.md?token=tok-s3cret"
+	r := fx.command(t, admin, "/faq-refresh", source)
+	if !strings.Contains(r.Text, "https://docs.example.com/faq.md?REDACTED") {
+		t.Errorf("reply %q does not name the source redacted", r.Text)
+	}
+	resps := fx.responses(t)
+	if len(resps) != 1 || !strings.Contains(resps[0].Text, "Refresh failed") || !strings.Contains(resps[0].Text, "refused") {
+		t.Fatalf("responses %+v", resps)
+	}
+	for name, text := range map[string]string{"reply": r.Text, "response": resps[0].Text, "logs": fx.logs.String()} {
+		if strings.Contains(text, "s3cret") {
+			t.Errorf("the %s shows a credential: %s", name, text)
+		}
+	}
+}
+
+func TestFAQCommandWithoutTriggerIDAnsweredOnce(t *testing.T) {
+	fx := newFixture(t, realBot(t), nil)
+	command := func(text string) string {
+		return url.Values{
+			"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U123"}, "command": {"/faq"}, "text": {text},
+			"response_url": {fx.slack.responseURL() + "/" + text[:4]},
+		}.Encode()
+	}
+	replayed := command("What happens to my segments after the transition?")
+	for i := range 3 {
+		if code := fx.send(t, "/slack/commands", "application/x-www-form-urlencoded", replayed, nil); code != http.StatusOK {
+			t.Fatalf("delivery %d: status %d", i+1, code)
+		}
+	}
+	if n := len(fx.responses(t)); n != 1 {
+		t.Errorf("one signed /faq sent three times got %d answers, want 1", n)
+	}
+	fx.send(t, "/slack/commands", "application/x-www-form-urlencoded", command("When will outbound marketing be removed?"), nil)
+	if n := len(fx.responses(t)); n != 2 {
+		t.Errorf("another /faq got no answer: %d answers in all, want 2", n)
 	}
 }

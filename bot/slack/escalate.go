@@ -79,22 +79,18 @@ func (a *App) deliver(ctx context.Context, h handoff, id string) (note string, d
 	}
 	if ch == "" {
 		a.log.Info("escalation with no channel to post to; pointed the asker to the contact", "reason", h.Reason, "asker", h.Question.Asker.ID)
-		return "A person needs to take this one. " + a.contactSentence(), false
+		return bot.NoHandOffText(a.contact()), false
 	}
 	if err == nil {
 		a.log.Info("escalated", "reason", h.Reason, "asker", h.Question.Asker.ID, "channel", ch)
-		return "🙋 I've passed this to the team in <#" + ch + ">. Someone will follow up here.", true
+		return "🙋 " + bot.HandedOffText("<#"+ch+">"), true
 	}
 	a.logFailed(h, err)
-	return "⚠️ I couldn't reach the team just now. " + a.contactSentence(), false
+	return "⚠️ " + bot.HandOffFailedText(a.contact()), false
 }
 
-func (a *App) contactSentence() string {
-	if a.opts.Contact == "" {
-		return "Please contact a person on your team directly."
-	}
-	return "Please contact " + escape(a.opts.Contact) + " directly."
-}
+// contact is whom askers are pointed to, as mrkdwn.
+func (a *App) contact() string { return escape(a.opts.Contact) }
 
 // logFailed logs a failed escalation with everything needed to redo it
 // by hand; the store has it too, as failed.

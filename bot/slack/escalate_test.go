@@ -41,7 +41,7 @@ func TestExtensionQuestionGoesToTheEscalationChannel(t *testing.T) {
 	if len(thread) != 1 || thread[0].Form.Get("thread_ts") != ts {
 		t.Fatalf("thread replies %v", thread)
 	}
-	if reply := thread[0].Form.Get("text"); !strings.Contains(reply, "passed this to the team in <#CESC>") || !strings.Contains(reply, "follow up here") {
+	if reply := thread[0].Form.Get("text"); !strings.Contains(reply, "passed your question to the team in <#CESC>") || !strings.Contains(reply, "will follow up") {
 		t.Errorf("the asker is not told:\n%s", reply)
 	}
 	if _, got := fx.hooks.get(); strings.Join(got, ",") != "extension_request:ok" {
@@ -67,8 +67,8 @@ func TestFailingEscalationChannelTellsTheAskerAndKeepsTheEscalation(t *testing.T
 	})
 	fx.event(t, eventJSON("EvExtFail", mention("C1", "1700000006.000001", "", extensionQuestion)))
 
-	if n := len(fx.slack.postsTo(escalations)); n != fx.app.retries+1 {
-		t.Errorf("escalation tried %d times, want %d", n, fx.app.retries+1)
+	if n := len(fx.slack.postsTo(escalations)); n != fx.app.retry.Retries+1 {
+		t.Errorf("escalation tried %d times, want %d", n, fx.app.retry.Retries+1)
 	}
 	thread := fx.slack.postsTo("C1")
 	if len(thread) != 1 {
@@ -79,7 +79,7 @@ func TestFailingEscalationChannelTellsTheAskerAndKeepsTheEscalation(t *testing.T
 		t.Errorf("the asker is not told whom to contact:\n%s", reply)
 	}
 	apiErrs, escs := fx.hooks.get()
-	if len(apiErrs) != fx.app.retries+1 || apiErrs[0] != "chat.postMessage" || strings.Join(escs, ",") != "extension_request:error" {
+	if len(apiErrs) != fx.app.retry.Retries+1 || apiErrs[0] != "chat.postMessage" || strings.Join(escs, ",") != "extension_request:error" {
 		t.Errorf("hooks told %v and %v", apiErrs, escs)
 	}
 	logs := fx.logs.String()
@@ -148,5 +148,25 @@ func TestAFailingStoreDoesNotStopTheHandOff(t *testing.T) {
 	}
 	if !strings.Contains(fx.logs.String(), "cannot record escalation") {
 		t.Errorf("the store's failure is not logged:\n%s", fx.logs)
+	}
+}
+
+func TestEscalationShowsPeoplesLinksAsText(t *testing.T) {
+	asker := &fakeAsker{answer: bot.Answer{Text: "I can't approve extensions.", Escalate: true, EscalationReason: bot.ExtensionRequest}}
+	fx := newFixture(t, asker, nil)
+	// As Slack sends what was typed: a Markdown link stays text, a pasted
+	// link arrives as <url|label>, a special mention as <!channel>.
+	typed := "<@UBOT> [Click here to approve](https://evil.example) or <https://evil.example/x|approve here> <!channel> extension?"
+	fx.event(t, eventJSON("EvInject", mention("C1", "1700000006.000001", "", typed)))
+	esc := fx.slack.postsTo(escalations)
+	if len(esc) != 1 {
+		t.Fatalf("want 1 escalation post, got %d", len(esc))
+	}
+	text := esc[0].Form.Get("text")
+	if !strings.Contains(text, "[Click here to approve](https://evil.example)") {
+		t.Errorf("the Markdown link is not shown as typed:\n%s", text)
+	}
+	if strings.Contains(text, "<https://evil.example") || strings.Contains(text, "|approve here>") || strings.Contains(text, "<!channel>") {
+		t.Errorf("the question's text became Slack markup (a link or a mention):\n%s", text)
 	}
 }

@@ -49,14 +49,15 @@ func decodeEnvelope(body []byte) (envelope, error) {
 	return env, nil
 }
 
-// errBusy means an event was refused because the App is answering as many
-// questions as it may; the transport tells Slack to deliver it again.
+// errBusy means work was refused because the App has as many jobs in
+// flight as it may; for an event, the transport tells Slack to deliver it
+// again.
 var errBusy = errors.New("too many questions in flight")
 
 // acceptEvent takes an event_callback: it drops events the bot does not
 // answer and starts answering the rest in the background. It returns at
-// once so the transport can acknowledge within Slack's 3 s, or errBusy,
-// so that Slack delivers the event again later.
+// once so the transport can acknowledge within Slack's 3 s, or errBusy or
+// errClosing, so that Slack delivers the event again later.
 //
 // Redeliveries are dropped by the claims the answer takes before it
 // starts: off the acknowledgement's path, since a claim in a shared store
@@ -67,20 +68,16 @@ func (a *App) acceptEvent(env envelope, retryNum string) error {
 		a.log.Debug("ignored event without a readable inner event", "event_id", env.EventID)
 		return nil
 	}
-	if a.acceptAssistant(env, m.Type) || !a.answers(m) {
+	if assistant, err := a.acceptAssistant(env, m.Type); assistant {
+		return err
+	}
+	if !a.answers(m) {
 		return nil
 	}
 	if m.Team == "" {
 		m.Team = env.TeamID
 	}
-	select {
-	case a.answering <- struct{}{}:
-	default:
-		a.log.Warn("busy: event refused for Slack to deliver again", "event_id", env.EventID, "in_flight", cap(a.answering))
-		return errBusy
-	}
-	if !a.spawn("answer", func(ctx context.Context) {
-		defer func() { <-a.answering }()
+	err := a.spawn(func(ctx context.Context) {
 		if !a.claim(ctx, "slack:event:"+env.EventID) {
 			a.log.Debug("dropped redelivered event", "event_id", env.EventID, "retry", retryNum)
 			return
@@ -93,11 +90,11 @@ func (a *App) acceptEvent(env envelope, retryNum string) error {
 			return
 		}
 		a.answerMessage(ctx, m)
-	}) {
-		<-a.answering
-		a.log.Warn("shutting down: event not answered", "channel", m.Channel, "ts", m.TS)
+	})
+	if err != nil {
+		a.log.Warn("event refused for Slack to deliver again", "reason", err, "event_id", env.EventID, "in_flight", cap(a.answering))
 	}
-	return nil
+	return err
 }
 
 // answers says whether the bot replies to m: mentions in channels and
@@ -232,11 +229,7 @@ const usage = "Ask me a question about the transition from outbound marketing to
 
 // apologize tells the asker the bot failed, so they are not left waiting.
 func (a *App) apologize(ctx context.Context, channel, thread string) {
-	text := "Sorry, something went wrong while I was answering. Please try again in a minute"
-	if a.opts.Contact != "" {
-		text += ", or ask " + escape(a.opts.Contact)
-	}
-	text += "."
+	text := bot.ApologyText(a.contact())
 	ctx, cancel := detached(ctx)
 	defer cancel()
 	if _, err := a.post(ctx, channel, threadReply(thread, text)...); err != nil {

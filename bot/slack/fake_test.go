@@ -304,7 +304,7 @@ func newFixture(t testing.TB, asker bot.Asker, edit func(*Options)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app.minBackoff = time.Millisecond
+	app.retry.MinBackoff, app.retry.MaxBackoff = time.Millisecond, time.Millisecond
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(func() {
 		srv.Close()

@@ -82,8 +82,9 @@ func (a *App) faqDate() string {
 }
 
 // takeRating records a feedback button click before it is acknowledged;
-// "Not helpful" then asks for the reason in a modal.
-func (a *App) takeRating(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction) error {
+// "Not helpful" then asks for the reason in a modal, in the place among
+// the jobs in flight that release gives back.
+func (a *App) takeRating(ctx context.Context, cb slack.InteractionCallback, act slack.BlockAction, release func()) error {
 	kind := bot.FeedbackHelpful
 	value, ok := strings.CutPrefix(act.Value, ratePositive)
 	if !ok {
@@ -93,14 +94,19 @@ func (a *App) takeRating(ctx context.Context, cb slack.InteractionCallback, act 
 	channel, ts := clicked(cb)
 	ref := decodeRef(value)
 	if err := a.saveFeedback(ctx, feedbackOn(ref, kind, cb.User.ID, channel, ts)); err != nil {
+		release()
 		return err
 	}
-	if kind == bot.FeedbackNotHelpful && cb.TriggerID != "" {
-		// A trigger expires in 3 s: the modal opens now, off the
-		// acknowledgement's path.
-		a.spawn("reason modal", func(ctx context.Context) {
-			a.askReason(ctx, cb.TriggerID, reasonFor{Ref: ref, Channel: channel, TS: ts})
-		})
+	if kind != bot.FeedbackNotHelpful || cb.TriggerID == "" {
+		release()
+		return nil
+	}
+	// A trigger expires in 3 s: the modal opens now, off the
+	// acknowledgement's path.
+	if a.start(release, func(ctx context.Context) {
+		a.askReason(ctx, cb.TriggerID, reasonFor{Ref: ref, Channel: channel, TS: ts})
+	}) != nil {
+		a.log.Warn("shutting down: not-helpful click recorded, no reason asked")
 	}
 	return nil
 }

@@ -77,10 +77,9 @@ func sources(ans bot.Answer) string {
 		return ""
 	}
 	var b strings.Builder
-	if ans.Answered {
-		b.WriteString("*Sources*")
-	} else {
-		b.WriteString("*Nearest FAQ sections* (they may not answer your question)")
+	b.WriteString("*" + bot.CitationsHeading(ans) + "*")
+	if !ans.Answered {
+		b.WriteString(" (" + bot.NearestSectionsCaveat + ")")
 	}
 	for i, c := range ans.Citations {
 		fmt.Fprintf(&b, "\n%d. %s", i+1, citationLink(c))

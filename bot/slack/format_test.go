@@ -40,7 +40,7 @@ func TestSources(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 	ans.Answered = false
-	if got := sources(ans); !strings.HasPrefix(got, "*Nearest FAQ sections*") {
+	if got := sources(ans); !strings.HasPrefix(got, "*Nearest sections* (they may not answer your question)") {
 		t.Errorf("unanswered sources %q", got)
 	}
 	if got := sources(bot.Answer{}); got != "" {

@@ -69,7 +69,7 @@ func FuzzHandlers(f *testing.F) {
 		o.HTTPClient = loopbackOnly()
 		o.Logger = slog.New(panicWatch{&panics})
 	})
-	fx.app.retries = 1
+	fx.app.retry.Retries = 1
 	handler := fx.app.Handler()
 
 	f.Add(uint8(0), []byte(eventJSON("Ev1", mention("C1", "1.1", "", "<@UBOT> hi"))))

@@ -59,11 +59,7 @@ func (a *App) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	return body, true
 }
 
-func (a *App) open() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return !a.closing
-}
+func (a *App) open() bool { return !a.bg.Closing() }
 
 // ServeEvents handles the Events API: URL verification and event
 // callbacks, which are acknowledged at once and answered in the
@@ -108,7 +104,7 @@ func (a *App) ServeCommands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed slash command", http.StatusBadRequest)
 		return
 	}
-	writeJSON(w, a.command(commandFromForm(form)))
+	writeJSON(w, a.command(commandFromForm(form), body))
 }
 
 // ServeInteractions handles button clicks on answers: a click is

@@ -14,7 +14,10 @@ import (
 // takeInteraction records what a button click on an answer says, then
 // carries it out in the background: Slack wants the acknowledgement within
 // 3 s. An error means the click is not recorded, and the transport must
-// not acknowledge it: Slack then tells the clicker it failed.
+// not acknowledge it: Slack then tells the clicker it failed. A click's
+// place among the jobs in flight is reserved before it is recorded, so
+// that a busy App refuses the click rather than record what it cannot
+// carry out.
 func (a *App) takeInteraction(ctx context.Context, cb slack.InteractionCallback) error {
 	if cb.Type == slack.InteractionTypeViewSubmission {
 		return a.takeReason(ctx, cb)
@@ -28,27 +31,40 @@ func (a *App) takeInteraction(ctx context.Context, cb slack.InteractionCallback)
 		}
 		action := *act
 		switch action.ActionID {
+		case actionRate, actionHelpful, actionNotHelpful, actionAskHuman:
+		default:
+			continue
+		}
+		release, err := a.reserve()
+		if err != nil {
+			a.log.Warn("click refused; Slack will tell the user it failed", "action", action.ActionID, "reason", err)
+			return fmt.Errorf("take click: %w", err)
+		}
+		switch action.ActionID {
 		case actionRate:
-			if err := a.takeRating(ctx, cb, action); err != nil {
+			if err := a.takeRating(ctx, cb, action, release); err != nil {
 				return err
 			}
 		case actionHelpful, actionNotHelpful:
 			if err := a.recordFeedback(ctx, cb, action); err != nil {
+				release()
 				return err
 			}
-			if !a.spawn("feedback", func(ctx context.Context) { a.thank(ctx, cb, action) }) {
+			if a.start(release, func(ctx context.Context) { a.thank(ctx, cb, action) }) != nil {
 				a.log.Warn("shutting down: feedback recorded but not acknowledged in Slack", "action", action.ActionID)
 			}
 		case actionAskHuman:
 			esc, created, err := a.openAskHuman(ctx, cb, action)
 			if err != nil {
+				release()
 				return err
 			}
 			if !created {
+				release()
 				a.log.Info("ignored a repeated \"Ask a human\"", "escalation", esc.ID)
 				continue
 			}
-			if !a.spawn("ask a human", func(ctx context.Context) { a.askHuman(ctx, cb, action, esc) }) {
+			if a.start(release, func(ctx context.Context) { a.askHuman(ctx, cb, action, esc) }) != nil {
 				a.log.Warn("shutting down: \"Ask a human\" recorded but not posted", "escalation", esc.ID)
 			}
 		}

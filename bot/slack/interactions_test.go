@@ -177,7 +177,7 @@ func TestAskAHumanEscalatesOnceEvenIfClickedTwice(t *testing.T) {
 		t.Errorf("escalation record %+v", r)
 	}
 	updates := fx.slack.callsTo("chat.update")
-	if len(updates) != 1 || !strings.Contains(updates[0].Form.Get("blocks"), "passed this to the team") ||
+	if len(updates) != 1 || !strings.Contains(updates[0].Form.Get("blocks"), "passed your question to the team") ||
 		strings.Contains(updates[0].Form.Get("blocks"), `"action_id":"ask_human"`) {
 		t.Errorf("updates %v", updates)
 	}

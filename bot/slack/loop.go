@@ -95,16 +95,24 @@ func (a *App) escalationAction(ctx context.Context, cb slack.InteractionCallback
 	id := act.Value
 	switch act.ActionID {
 	case actionResolve:
+		// As for any click, the follow-up's place is reserved before the
+		// resolution is recorded: a busy App refuses the click instead.
+		release, err := a.reserve()
+		if err != nil {
+			a.log.Warn("click refused; Slack will tell the user it failed", "action", act.ActionID, "reason", err)
+			return fmt.Errorf("take click: %w", err)
+		}
 		rec, err := a.opts.Resolver.Resolve(ctx, id, resolverName(cb.User), "")
 		if err != nil && !errors.Is(err, bot.ErrAlreadyResolved) {
+			release()
 			a.log.Error("cannot resolve the escalation; Slack will tell the user it failed", "escalation", id, "err", err)
 			return fmt.Errorf("resolve escalation: %w", err)
 		}
 		if err != nil {
-			a.spawnFollowup(rec, channel, ts, "", false) // someone else was first
+			a.startFollowup(release, rec, channel, ts, "", false) // someone else was first
 			return nil
 		}
-		a.spawnFollowup(rec, channel, ts, cb.User.ID, true)
+		a.startFollowup(release, rec, channel, ts, cb.User.ID, true)
 	case actionAnswer:
 		rec, err := a.opts.Resolver.Escalation(ctx, id)
 		if err != nil {
@@ -112,7 +120,7 @@ func (a *App) escalationAction(ctx context.Context, cb slack.InteractionCallback
 			return fmt.Errorf("read escalation: %w", err)
 		}
 		if rec.State != bot.EscalationOpen {
-			a.spawnFollowup(rec, channel, ts, "", false)
+			a.spawnFollowup(rec, channel, ts)
 			return nil
 		}
 		return a.openAnswerForm(ctx, cb.TriggerID, rec, channel, ts)
@@ -176,16 +184,22 @@ func (a *App) submitAnswer(ctx context.Context, cb slack.InteractionCallback) an
 	if text == "" {
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{answerBlockID: "Write the answer for the asker."})
 	}
+	release, err := a.reserve()
+	if err != nil {
+		a.log.Warn("answer form refused; it stays open", "escalation", meta.ID, "reason", err)
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{answerBlockID: "faqbot is busy or restarting: your answer was not recorded. Try again in a moment."})
+	}
 	rec, err := a.opts.Resolver.Resolve(ctx, meta.ID, resolverName(cb.User), truncate(text, bot.MaxHumanAnswer))
 	switch {
 	case errors.Is(err, bot.ErrAlreadyResolved):
-		a.spawnFollowup(rec, meta.Channel, meta.TS, "", false)
+		a.startFollowup(release, rec, meta.Channel, meta.TS, "", false)
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{answerBlockID: "Already resolved by " + rec.ResolvedBy + ": your answer was not posted."})
 	case err != nil:
+		release()
 		a.log.Error("cannot record the answer to an escalation", "escalation", meta.ID, "err", err)
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{answerBlockID: "Your answer could not be recorded. Try again in a moment."})
 	}
-	a.spawnFollowup(rec, meta.Channel, meta.TS, cb.User.ID, true)
+	a.startFollowup(release, rec, meta.Channel, meta.TS, cb.User.ID, true)
 	return nil
 }
 
@@ -196,9 +210,22 @@ func resolverName(u slack.User) string {
 }
 
 // spawnFollowup updates the escalation post at channel/ts to show rec's
-// state and, when this click resolved it (fresh), tells the asker.
-func (a *App) spawnFollowup(rec bot.EscalationRecord, channel, ts, by string, fresh bool) {
-	ok := a.spawn("escalation follow-up", func(ctx context.Context) {
+// state, which someone else set, if the App has a place for it: it is a
+// courtesy.
+func (a *App) spawnFollowup(rec bot.EscalationRecord, channel, ts string) {
+	release, err := a.reserve()
+	if err != nil {
+		a.log.Warn("escalation post not updated", "escalation", rec.ID, "reason", err)
+		return
+	}
+	a.startFollowup(release, rec, channel, ts, "", false)
+}
+
+// startFollowup updates the escalation post at channel/ts to show rec's
+// state and, when this click resolved it (fresh), tells the asker, in the
+// place release gives back.
+func (a *App) startFollowup(release func(), rec bot.EscalationRecord, channel, ts, by string, fresh bool) {
+	err := a.start(release, func(ctx context.Context) {
 		if fresh {
 			if err := a.opts.Resolver.Notify(ctx, rec); err != nil && !errors.Is(err, bot.ErrNotifyingElsewhere) {
 				a.log.Warn("the asker was not told yet; the desk retries", "escalation", rec.ID, "err", err)
@@ -210,7 +237,7 @@ func (a *App) spawnFollowup(rec bot.EscalationRecord, channel, ts, by string, fr
 			}
 		}
 	})
-	if !ok {
+	if err != nil {
 		a.log.Warn("shutting down: escalation resolved, the asker is told by the desk later", "escalation", rec.ID)
 	}
 }

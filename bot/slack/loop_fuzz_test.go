@@ -22,7 +22,7 @@ func FuzzEscalationLoop(f *testing.F) {
 		o.Logger = slog.New(panicWatch{&panics})
 		o.Resolver = bot.NewDesk(o.Records.(*memoryRecords), bot.DeskOptions{})
 	})
-	fx.app.retries = 1
+	fx.app.retry.Retries = 1
 	rec, _, _ := fx.records.OpenEscalation(context.Background(), bot.EscalationRecord{Question: "q", Transport: transport,
 		Conversation: "C1/1.1", State: bot.EscalationOpen})
 	post := map[string]any{"type": "message", "ts": "9.1", "text": "x", "blocks": []any{}}

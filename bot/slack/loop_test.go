@@ -292,7 +292,7 @@ func TestOpenEscalationsAreRepostedOnce(t *testing.T) {
 		}
 		return 0
 	})
-	fx.app.retries = 0
+	fx.app.retry.Retries = -1 // no retries
 	if err := desk.Followups(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/internal/httpserver"
+	"github.com/faqbot/faqbot/internal/retry"
 )
 
 // Options configure an App. BotToken, Asker and Records are required;
@@ -56,9 +58,11 @@ type Options struct {
 	// OnAPIError, when set, is told about every failed Slack call (Web API
 	// method or "response_url"), retried or not, for metrics.
 	OnAPIError func(method string, err error)
-	// MaxAnswers bounds the questions answered at once
-	// (DefaultMaxAnswers when zero). Past it, events are refused so that
-	// Slack delivers them again later instead of goroutines piling up.
+	// MaxAnswers bounds the background jobs in flight: answers to events
+	// and /faq, clicks, refreshes (DefaultMaxAnswers when zero). Past it,
+	// events are refused so that Slack delivers them again later, commands
+	// and clicks are refused with a message, instead of goroutines piling
+	// up.
 	MaxAnswers int
 	// Suggester offers the questions shown when someone opens faqbot in
 	// Slack's assistant pane (no suggestions when nil).
@@ -96,7 +100,8 @@ type App struct {
 	claims bot.Claims
 	// contexts are the assistant threads' channels beside them.
 	contexts threadContexts
-	// answering holds a token per question being answered.
+	// answering holds a token per job in flight: answers, /faq commands,
+	// clicks and refreshes share the MaxAnswers bound.
 	answering chan struct{}
 	records   Records
 
@@ -104,17 +109,12 @@ type App struct {
 	idMu  sync.Mutex
 	id    identity
 
-	// Background work outlives the request that started it; Close waits for
-	// it.
-	base    context.Context
-	cancel  context.CancelFunc
-	mu      sync.Mutex
-	closing bool
-	wg      sync.WaitGroup
+	// bg runs work that outlives the request that started it; Close waits
+	// for it.
+	bg *httpserver.Background
 
-	retries    int
-	minBackoff time.Duration
-	maxWait    time.Duration
+	// retry is how Web API calls are retried.
+	retry      retry.Policy
 	jobTimeout time.Duration
 	// streamInterval spaces the calls that stream a draft.
 	streamInterval time.Duration
@@ -155,9 +155,7 @@ func New(opts Options) (*App, error) {
 		claims:     opts.Claims,
 		answering:  make(chan struct{}, opts.MaxAnswers),
 		records:    opts.Records,
-		retries:    4,
-		minBackoff: 500 * time.Millisecond,
-		maxWait:    30 * time.Second,
+		retry:      retry.Policy{Retries: 4, MinBackoff: 500 * time.Millisecond, MaxWait: 30 * time.Second},
 		jobTimeout: 3 * time.Minute,
 
 		streamInterval: defaultStreamInterval,
@@ -173,7 +171,7 @@ func New(opts Options) (*App, error) {
 		clientOpts = append(clientOpts, slack.OptionAppLevelToken(opts.AppToken))
 	}
 	a.api = slack.New(opts.BotToken, clientOpts...)
-	a.base, a.cancel = context.WithCancel(context.Background())
+	a.bg = httpserver.NewBackground(a.log)
 	return a, nil
 }
 
@@ -187,55 +185,64 @@ func defaultHTTPClient() *http.Client {
 	return &http.Client{Timeout: 15 * time.Second, Transport: t}
 }
 
-// spawn runs fn in the background unless the App is closing. Work gets its
-// own context: the request that started it ends at once.
-func (a *App) spawn(name string, fn func(ctx context.Context)) bool {
-	a.mu.Lock()
-	if a.closing {
-		a.mu.Unlock()
-		return false
+// errClosing means work was refused because Close has begun; Slack
+// delivers an event again to whichever instance is up.
+var errClosing = errors.New("shutting down")
+
+// reserve takes a place among the jobs in flight, or says why there is
+// none: errBusy or errClosing. release gives the place back.
+func (a *App) reserve() (release func(), err error) {
+	if a.bg.Closing() {
+		return nil, errClosing
 	}
-	a.wg.Add(1)
-	a.mu.Unlock()
-	go func() {
-		defer a.wg.Done()
-		defer func() {
-			if r := recover(); r != nil {
-				a.log.Error("background work panicked", "work", name, "panic", r)
-			}
-		}()
-		ctx, cancel := context.WithTimeout(a.base, a.jobTimeout)
+	select {
+	case a.answering <- struct{}{}:
+		var once sync.Once
+		return func() { once.Do(func() { <-a.answering }) }, nil
+	default:
+		return nil, errBusy
+	}
+}
+
+// start runs fn in the background in a reserved place, which it gives
+// back when fn returns, with its own context bounded by the job timeout:
+// the request that started it ends at once. It returns errClosing, and
+// gives the place back, when Close has begun.
+func (a *App) start(release func(), fn func(ctx context.Context)) error {
+	ok := a.bg.Start(func(ctx context.Context) {
+		defer release()
+		ctx, cancel := context.WithTimeout(ctx, a.jobTimeout)
 		defer cancel()
 		fn(ctx)
-	}()
-	return true
+	})
+	if !ok {
+		release()
+		return errClosing
+	}
+	return nil
+}
+
+// spawn reserves a place and starts fn in it.
+func (a *App) spawn(fn func(ctx context.Context)) error {
+	release, err := a.reserve()
+	if err != nil {
+		return err
+	}
+	return a.start(release, fn)
 }
 
 // Close stops taking new work and waits for work in flight to finish, or
-// for ctx to end, when it cancels what is left.
+// for ctx to end, when it cancels what is left and waits for it to stop.
 func (a *App) Close(ctx context.Context) error {
-	a.mu.Lock()
-	a.closing = true
-	a.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		a.wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		a.cancel()
-		return nil
-	case <-ctx.Done():
-		a.cancel()
-		<-done
-		return fmt.Errorf("slack: close: %w", ctx.Err())
+	if err := a.bg.Wait(ctx); err != nil {
+		return fmt.Errorf("slack: close: %w", err)
 	}
+	return nil
 }
 
 // Wait blocks until no background work is in flight. Tests and callers that
 // keep serving use it; Close also stops new work.
-func (a *App) Wait() { a.wg.Wait() }
+func (a *App) Wait() { a.bg.Idle() }
 
 // identity is who the bot is in the workspace.
 type identity struct {

@@ -66,7 +66,7 @@ func (a *App) onSocketEvent(ctx context.Context, smc *socketmode.Client, evt soc
 			a.ack(ctx, smc, evt.Request, nil)
 			return
 		}
-		a.ack(ctx, smc, evt.Request, a.command(cmd))
+		a.ack(ctx, smc, evt.Request, a.command(cmd, evt.Request.Payload))
 	case socketmode.EventTypeInteractive:
 		var resp any
 		if cb, ok := evt.Data.(slack.InteractionCallback); ok {

@@ -12,6 +12,7 @@ import (
 // webhook request carries and faqbot uses.
 type activity struct {
 	Type     string   `json:"type"`
+	ID       string   `json:"id"`
 	Text     string   `json:"text"`
 	From     account  `json:"from"`
 	Entities []entity `json:"entities"`

@@ -18,7 +18,6 @@ const (
 	botPromptText = "Hi! Ask me a question about the transition from outbound marketing to " +
 		"real-time journeys in Dynamics 365 Customer Insights – Journeys, for example: " +
 		"*When will outbound marketing be removed?* In a channel or group chat, mention me first."
-	notReadyText = "I'm still loading the FAQ. Please ask again in a minute."
 )
 
 // answer answers a message in its conversation: typing first, then the
@@ -44,7 +43,7 @@ func (b *Bot) answer(ctx context.Context, act botActivity) {
 		b.replyText(ctx, act, botPromptText)
 		return
 	case errors.Is(err, bot.ErrNotReady):
-		b.replyText(ctx, act, notReadyText)
+		b.replyText(ctx, act, bot.NotReadyText)
 		return
 	case err != nil:
 		b.log.Error("cannot answer", "conversation", act.Conversation.ID, "id", act.ID, "err", err)
@@ -119,7 +118,7 @@ func (b *Bot) apologize(ctx context.Context, act botActivity) {
 }
 
 func (b *Bot) sorry() string {
-	return "Sorry, something went wrong while I was answering. Please try again in a minute, or contact " + b.opts.Contact + "."
+	return bot.ApologyText(b.opts.Contact)
 }
 
 // answerKey names one answer: the question's activity in its conversation.

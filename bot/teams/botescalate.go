@@ -100,15 +100,15 @@ func (b *Bot) handOff(ctx context.Context, e Escalation) string {
 	}
 	switch {
 	case errors.Is(err, ErrNoEscalationDestination):
-		return "A person needs to take this one, but I can't hand questions over from here. Please contact " + b.opts.Contact + "."
+		return bot.NoHandOffText(b.opts.Contact)
 	case err != nil:
 		return b.unreachable()
 	}
-	return "I've passed your question to the team; a person will follow up."
+	return bot.HandedOffText("")
 }
 
 func (b *Bot) unreachable() string {
-	return "I couldn't reach the team just now. Please contact " + b.opts.Contact + " directly."
+	return bot.HandOffFailedText(b.opts.Contact)
 }
 
 // deliver posts e to the escalation channel through the connector, or to
@@ -116,7 +116,7 @@ func (b *Bot) unreachable() string {
 func (b *Bot) deliver(ctx context.Context, e Escalation) error {
 	switch {
 	case b.opts.EscalationConversation != "":
-		out := withDashboardLink(escalationChannelCard(e), b.opts.AdminURL, e.ID)
+		out := escalationChannelCard(e, b.opts.AdminURL)
 		out.Conversation = conversationAccount{ID: b.opts.EscalationConversation}
 		if e.Asker.Bot != "" {
 			out.From = &account{ID: e.Asker.Bot}

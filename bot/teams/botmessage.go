@@ -1,7 +1,6 @@
 package teams
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/faqbot/faqbot/bot"
@@ -151,11 +150,14 @@ func cardActivity(card map[string]any) outActivity {
 	return outActivity{Type: typeMessage, Attachments: []botAttachment{{ContentType: adaptiveCardType, Content: card}}}
 }
 
-func adaptiveCardOf(body []any, actions []any) map[string]any {
+// botCardVersion is the Adaptive Card version of the bot's own cards.
+const botCardVersion = "1.5"
+
+func adaptiveCardOf(version string, body []any, actions []any) map[string]any {
 	c := map[string]any{
 		"type":    "AdaptiveCard",
 		"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-		"version": "1.5",
+		"version": version,
 		"body":    body,
 		"msteams": map[string]string{"width": "Full"},
 	}
@@ -167,34 +169,19 @@ func adaptiveCardOf(body []any, actions []any) map[string]any {
 
 // escalationChannelCard is an escalation as the escalation channel sees it:
 // its id (for whoever resolves it), who asked what and why, the bot's
-// draft and its sources.
-func escalationChannelCard(e Escalation) outActivity {
-	body := []any{
-		textBlock("Question for the team: "+e.Reason.Label(), "Medium", true),
-		plainText("Escalation", e.ID),
-		plainText("Asked by", askerLabel(e.Question.Asker)),
-	}
-	if e.By.ID != "" && e.By.ID != e.Question.Asker.ID {
-		body = append(body, plainText("Escalated by", askerLabel(e.By)))
-	}
-	body = append(body,
-		plainText("Asked in", "Microsoft Teams ("+firstNonEmpty(e.Asker.ConversationType, "chat")+")"),
-		plainText("Question", orNone(e.Question.Text)),
-		textBlock("Draft answer (already shown to the asker)", "", true),
-		textBlock(orNone(e.Answer.Text), "", false),
-	)
-	var actions []any
-	if len(e.Answer.Citations) > 0 {
-		var list []string
-		for i, c := range e.Answer.Citations {
-			list = append(list, fmt.Sprintf("%d. %s", i+1, citationMarkdown(c)))
-			if i < maxSourceActions {
-				actions = append(actions, map[string]any{"type": "Action.OpenUrl", "title": fmt.Sprintf("[%d] %s", i+1, shorten(c.Title, 40)), "url": c.Link()})
-			}
-		}
-		body = append(body, textBlock("Sources", "", true), textBlock(strings.Join(list, "\n"), "", false))
-	}
-	return cardActivity(adaptiveCardOf(body, actions))
+// draft and its sources, and its page on the dashboard at adminURL ("" for
+// none).
+func escalationChannelCard(e Escalation, adminURL string) outActivity {
+	body, actions := escalationBody(escalationView{
+		ID:        e.ID,
+		Reason:    e.Reason,
+		Question:  e.Question,
+		By:        e.By,
+		AskedIn:   "Microsoft Teams (" + firstNonEmpty(e.Asker.ConversationType, "chat") + ")",
+		Answer:    e.Answer,
+		Dashboard: dashboardLink(adminURL, e.ID),
+	})
+	return cardActivity(adaptiveCardOf(botCardVersion, body, actions))
 }
 
 // resolvedActivity tells the asker, in their conversation, that a person
@@ -212,5 +199,5 @@ func resolvedActivity(e Escalation, answer, resolver string) outActivity {
 	} else {
 		body = append(body, textBlock("The team has marked your question as resolved.", "", false))
 	}
-	return cardActivity(adaptiveCardOf(body, nil))
+	return cardActivity(adaptiveCardOf(botCardVersion, body, nil))
 }

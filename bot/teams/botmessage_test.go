@@ -56,7 +56,7 @@ func TestEscalationCardShowsPeoplesTextVerbatim(t *testing.T) {
 		Answer:   bot.Answer{Text: "Draft [1]", Citations: []bot.Citation{{Title: "T", URL: faqURL + "t"}}},
 		Asker:    ConversationRef{ConversationType: personalChat},
 	}
-	out := escalationChannelCard(e)
+	out := escalationChannelCard(e, "")
 	data, err := json.Marshal(out)
 	if err != nil {
 		t.Fatal(err)

@@ -16,116 +16,112 @@ type cardMessage struct {
 }
 
 type attachment struct {
-	ContentType string       `json:"contentType"`
-	ContentURL  *string      `json:"contentUrl"` // null, as the Workflows template expects
-	Content     adaptiveCard `json:"content"`
-}
-
-type adaptiveCard struct {
-	Schema  string    `json:"$schema"`
-	Type    string    `json:"type"`
-	Version string    `json:"version"`
-	Body    []element `json:"body"`
-	Actions []action  `json:"actions,omitempty"`
-	MSTeams msteams   `json:"msteams"`
-}
-
-// element is a TextBlock or a FactSet.
-type element struct {
-	Type      string `json:"type"`
-	Text      string `json:"text,omitempty"`
-	Size      string `json:"size,omitempty"`
-	Weight    string `json:"weight,omitempty"`
-	Wrap      bool   `json:"wrap,omitempty"`
-	Separator bool   `json:"separator,omitempty"`
-	Facts     []fact `json:"facts,omitempty"`
-}
-
-type fact struct {
-	Title string `json:"title"`
-	Value string `json:"value"`
-}
-
-// action is always Action.OpenUrl: the only action that needs no bot
-// behind the card.
-type action struct {
-	Type  string `json:"type"`
-	Title string `json:"title"`
-	URL   string `json:"url"`
-}
-
-type msteams struct {
-	Width string `json:"width"`
+	ContentType string         `json:"contentType"`
+	ContentURL  *string        `json:"contentUrl"` // null, as the Workflows template expects
+	Content     map[string]any `json:"content"`
 }
 
 const (
 	adaptiveCardType = "application/vnd.microsoft.card.adaptive"
+	// workflowCardVersion is what Workflows' "post card" renders; the
+	// RichTextBlock that carries people's text is older (1.2).
+	workflowCardVersion = "1.4"
 	// maxSourceActions keeps the card's buttons within what Teams shows in
 	// one row; every source is also listed in the body.
 	maxSourceActions = 5
 )
 
-// escalationCard shows the team who asked what, why the bot handed it on,
-// what the bot answered and the sections it used.
-func escalationCard(e bot.Escalation) cardMessage {
-	reason := reasonOf(e)
-	body := []element{
-		{Type: "TextBlock", Text: "Question for the team: " + reason.Label(), Size: "Medium", Weight: "Bolder", Wrap: true},
-		{Type: "FactSet", Facts: facts(e, reason)},
-		{Type: "TextBlock", Text: "Question", Weight: "Bolder", Separator: true},
-		{Type: "TextBlock", Text: e.Question.Text, Wrap: true},
-		{Type: "TextBlock", Text: "Draft answer (already shown to the asker)", Weight: "Bolder", Separator: true},
-		{Type: "TextBlock", Text: orNone(e.Answer.Text), Wrap: true},
-	}
-	var actions []action
-	if len(e.Answer.Citations) > 0 {
-		var list []string
-		for i, c := range e.Answer.Citations {
-			list = append(list, fmt.Sprintf("%d. %s", i+1, citationMarkdown(c)))
-			if i < maxSourceActions {
-				actions = append(actions, action{Type: "Action.OpenUrl", Title: fmt.Sprintf("[%d] %s", i+1, shorten(c.Title, 40)), URL: c.Link()})
-			}
-		}
-		body = append(body,
-			element{Type: "TextBlock", Text: "Sources", Weight: "Bolder", Separator: true},
-			element{Type: "TextBlock", Text: strings.Join(list, "\n"), Wrap: true})
-	}
-	if e.Link != "" {
-		actions = append(actions, action{Type: "Action.OpenUrl", Title: "Open conversation", URL: e.Link})
-	}
+// escalationCard is an escalation for the Workflows webhook: the same card
+// the bot posts to its escalation channel. adminURL is the dashboard's
+// address ("" for none), where a recorded escalation has its page.
+func escalationCard(e bot.Escalation, adminURL string) cardMessage {
+	body, actions := escalationBody(escalationView{
+		ID:        e.ID,
+		Reason:    reasonOf(e),
+		Question:  e.Question,
+		AskedIn:   transportLabel(e.Question.Transport),
+		Answer:    e.Answer,
+		Link:      e.Link,
+		Dashboard: dashboardLink(adminURL, e.ID),
+	})
 	return cardMessage{
 		Type: "message",
 		Attachments: []attachment{{
 			ContentType: adaptiveCardType,
-			Content: adaptiveCard{
-				Schema:  "http://adaptivecards.io/schemas/adaptive-card.json",
-				Type:    "AdaptiveCard",
-				Version: "1.4",
-				Body:    body,
-				Actions: actions,
-				MSTeams: msteams{Width: "Full"},
-			},
+			Content:     adaptiveCardOf(workflowCardVersion, body, actions),
 		}},
 	}
 }
 
-func facts(e bot.Escalation, reason bot.Reason) []fact {
-	fs := []fact{
-		{Title: "Asked by", Value: askerLabel(e.Question.Asker)},
-		{Title: "Reason", Value: fmt.Sprintf("%s (%s)", reason.Label(), reason)},
+// escalationView is an escalation as an escalation channel shows it,
+// whichever way it is posted.
+type escalationView struct {
+	// ID names the escalation for whoever resolves it; "" when it has none.
+	ID       string
+	Reason   bot.Reason
+	Question bot.Question
+	// By asked for a person on the asker's behalf ("Ask a human" on
+	// someone else's answer); zero when it was the asker or the bot.
+	By      bot.User
+	AskedIn string
+	Answer  bot.Answer
+	// Link opens the conversation, when the platform gives one.
+	Link string
+	// Dashboard opens the escalation's page on the dashboard, when there
+	// is one (dashboardLink).
+	Dashboard string
+}
+
+// escalationBody is the one escalation card: who asked what, why the bot
+// handed it on, what it answered and the sections it used. The bot's own
+// wording goes in TextBlocks; anything people wrote (question, names) and
+// the draft, which a model may have echoed from the question, go only in
+// TextRuns, which Teams never reads as Markdown: a question cannot turn
+// into a link, a mention or a heading in the escalation channel.
+func escalationBody(v escalationView) (body, actions []any) {
+	body = []any{textBlock("Question for the team: "+v.Reason.Label(), "Medium", true)}
+	if v.ID != "" {
+		body = append(body, plainText("Escalation", v.ID))
 	}
-	if e.Question.Transport != "" {
-		fs = append(fs, fact{Title: "Asked in", Value: transportLabel(e.Question.Transport)})
+	body = append(body, plainText("Asked by", askerLabel(v.Question.Asker)))
+	if v.By.ID != "" && v.By.ID != v.Question.Asker.ID {
+		body = append(body, plainText("Escalated by", askerLabel(v.By)))
+	}
+	body = append(body, plainText("Reason", fmt.Sprintf("%s (%s)", v.Reason.Label(), v.Reason)))
+	if v.AskedIn != "" {
+		body = append(body, plainText("Asked in", v.AskedIn))
 	}
 	answered := "no: the FAQ holds no confident answer"
-	if e.Answer.Answered {
-		answered = fmt.Sprintf("yes (%s)", e.Answer.Mode)
+	if v.Answer.Answered {
+		answered = fmt.Sprintf("yes (%s)", v.Answer.Mode)
 	}
-	fs = append(fs, fact{Title: "Answered from the FAQ", Value: answered})
-	if e.Answer.CorpusVersion != "" {
-		fs = append(fs, fact{Title: "FAQ version", Value: e.Answer.CorpusVersion})
+	body = append(body, plainText("Answered from the FAQ", answered))
+	if v.Answer.CorpusVersion != "" {
+		body = append(body, plainText("FAQ version", v.Answer.CorpusVersion))
 	}
-	return fs
+	body = append(body,
+		plainText("Question", orNone(v.Question.Text)),
+		textBlock("Draft answer (already shown to the asker)", "", true),
+		plainText("", orNone(v.Answer.Text)),
+	)
+	if len(v.Answer.Citations) > 0 {
+		var list []string
+		for i, c := range v.Answer.Citations {
+			list = append(list, fmt.Sprintf("%d. %s", i+1, citationMarkdown(c)))
+			if i < maxSourceActions {
+				actions = append(actions, map[string]any{"type": "Action.OpenUrl", "title": fmt.Sprintf("[%d] %s", i+1, shorten(c.Title, 40)), "url": c.Link()})
+			}
+		}
+		// Section titles and URLs come from the corpus, not from people.
+		body = append(body, textBlock(bot.SourcesHeading, "", true), textBlock(strings.Join(list, "\n"), "", false))
+	}
+	if v.Link != "" {
+		actions = append(actions, map[string]any{"type": "Action.OpenUrl", "title": "Open conversation", "url": v.Link})
+	}
+	if v.Dashboard != "" {
+		actions = append(actions, map[string]any{"type": "Action.OpenUrl", "title": dashboardTitle, "url": v.Dashboard})
+	}
+	return body, actions
 }
 
 func reasonOf(e bot.Escalation) bot.Reason {

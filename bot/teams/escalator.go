@@ -83,7 +83,7 @@ func NewEscalator(webhookURL string, opts EscalatorOptions) (*Escalator, error) 
 // whole escalation at error level, so that it can be handed over by hand,
 // and returns the error.
 func (e *Escalator) Escalate(ctx context.Context, esc bot.Escalation) error {
-	body, err := json.Marshal(escalationCard(esc).withDashboardLink(e.adminURL, esc.ID))
+	body, err := json.Marshal(escalationCard(esc, e.adminURL))
 	if err != nil {
 		return fmt.Errorf("encode Teams escalation card: %w", err)
 	}

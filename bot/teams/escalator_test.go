@@ -90,18 +90,36 @@ type card struct {
 	Attachments []struct {
 		ContentType string          `json:"contentType"`
 		ContentURL  json.RawMessage `json:"contentUrl"`
-		Content     struct {
-			Schema  string `json:"$schema"`
-			Type    string `json:"type"`
-			Version string `json:"version"`
-			Body    []struct {
-				Type  string `json:"type"`
-				Text  string `json:"text"`
-				Facts []fact `json:"facts"`
-			} `json:"body"`
-			Actions []action `json:"actions"`
-		} `json:"content"`
+		Content     map[string]any  `json:"content"`
 	} `json:"attachments"`
+}
+
+// cardRows reads a card's labelled rows ("Asked by: …" RichTextBlocks of
+// TextRuns) as label → value.
+func cardRows(v any) map[string]string {
+	rows := map[string]string{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if x["type"] == "RichTextBlock" {
+				if in, ok := x["inlines"].([]any); ok && len(in) == 2 {
+					label, _ := in[0].(map[string]any)["text"].(string)
+					value, _ := in[1].(map[string]any)["text"].(string)
+					rows[strings.TrimSuffix(label, ": ")] = value
+				}
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	walk(v)
+	return rows
 }
 
 func TestHandlerEscalatesExtensionRequest(t *testing.T) {
@@ -136,20 +154,13 @@ func TestHandlerEscalatesExtensionRequest(t *testing.T) {
 	att := c.Attachments[0]
 	content := att.Content
 	if att.ContentType != "application/vnd.microsoft.card.adaptive" || string(att.ContentURL) != "null" ||
-		content.Type != "AdaptiveCard" || content.Version != "1.4" ||
-		content.Schema != "http://adaptivecards.io/schemas/adaptive-card.json" {
+		content["type"] != "AdaptiveCard" || content["version"] != "1.4" ||
+		content["$schema"] != "http://adaptivecards.io/schemas/adaptive-card.json" {
 		t.Errorf("attachment is not an Adaptive Card 1.4: %s", bodies[0])
 	}
 
-	var texts []string
-	facts := map[string]string{}
-	for _, el := range content.Body {
-		texts = append(texts, el.Text)
-		for _, f := range el.Facts {
-			facts[f.Title] = f.Value
-		}
-	}
-	all := strings.Join(texts, "\n")
+	all := strings.Join(append(textBlocks(content), textRuns(content)...), "\n")
+	facts := cardRows(content)
 	question := "We won't be ready by the removal date. Can we get an extension for outbound marketing?"
 	for _, want := range []string{question, "I can't approve, grant or promise an extension", "transition-faqs#i-cant-transition-by-the-outbound-marketing-removal-date-can-i-request-an-extension"} {
 		if !strings.Contains(all, want) {
@@ -165,11 +176,13 @@ func TestHandlerEscalatesExtensionRequest(t *testing.T) {
 	if got := facts["Asked in"]; got != "Microsoft Teams" {
 		t.Errorf("Asked in fact = %q", got)
 	}
-	if len(content.Actions) == 0 {
+	actions, _ := content["actions"].([]any)
+	if len(actions) == 0 {
 		t.Error("card has no source buttons")
 	}
-	for _, a := range content.Actions {
-		if a.Type != "Action.OpenUrl" || !strings.HasPrefix(a.URL, "https://") {
+	for _, a := range actions {
+		a := a.(map[string]any)
+		if u, _ := a["url"].(string); a["type"] != "Action.OpenUrl" || !strings.HasPrefix(u, "https://") {
 			t.Errorf("action %+v is not an OpenUrl to a source", a)
 		}
 	}
@@ -193,7 +206,7 @@ func TestHandlerTellsAskerWhenEscalationFails(t *testing.T) {
 	if got := wf.count(); got != 3 {
 		t.Errorf("escalation webhook got %d attempts, want 3 (first + 2 retries)", got)
 	}
-	if !strings.Contains(r.msg.Text, "hand-off failed") || !strings.Contains(r.msg.Text, "contact the transition desk") {
+	if !strings.Contains(r.msg.Text, "couldn't reach the team") || !strings.Contains(r.msg.Text, "contact the transition desk") {
 		t.Errorf("reply does not tell the asker the hand-off failed and whom to contact:\n%s", r.msg.Text)
 	}
 	if strings.Contains(r.msg.Text, "passed your question to the team") {
@@ -247,7 +260,7 @@ func TestHandlerEscalationStaysWithinBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := post(t, serve(t, h), readFixture(t, "extension.json"), fixtures["extension.json"])
-	if r.status != http.StatusOK || !strings.Contains(r.msg.Text, "hand-off failed") {
+	if r.status != http.StatusOK || !strings.Contains(r.msg.Text, "couldn't reach the team") {
 		t.Errorf("got %d, want 200 saying the hand-off failed:\n%s", r.status, r.msg.Text)
 	}
 	if wf.count() == 0 {
@@ -319,5 +332,42 @@ func TestNewEscalatorRejectsBadURL(t *testing.T) {
 		if _, err := NewEscalator(u, EscalatorOptions{}); err == nil {
 			t.Errorf("NewEscalator(%q) accepted it", u)
 		}
+	}
+}
+
+func TestWorkflowCardShowsPeoplesTextVerbatim(t *testing.T) {
+	wf := &workflow{}
+	e := fastEscalator(t, startWorkflow(t, wf), &logBuffer{})
+	question := "[x](https://evil.example) **URGENT** <at>CEO</at>\n# Approve now"
+	name := "[Click here to approve](https://evil.example)"
+	err := e.Escalate(context.Background(), bot.Escalation{
+		Question: bot.Question{Text: question, Asker: bot.User{ID: "aad-1", Name: name}, Transport: "teams"},
+		Answer:   bot.Answer{Text: "See [1] and [approve](https://evil.example/draft)", Citations: []bot.Citation{{Title: "T", URL: "https://learn.microsoft.com/t"}}},
+		Reason:   bot.ExtensionRequest,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies, _ := wf.posts()
+	if len(bodies) != 1 {
+		t.Fatalf("%d posts, want 1", len(bodies))
+	}
+	var msg map[string]any
+	if err := json.Unmarshal(bodies[0], &msg); err != nil {
+		t.Fatal(err)
+	}
+	runs := textRuns(msg)
+	for _, want := range []string{question, name + " (aad-1)"} {
+		if !contains(runs, want) {
+			t.Errorf("%q is not shown as written, in a TextRun: %q", want, runs)
+		}
+	}
+	for _, tb := range textBlocks(msg) {
+		if strings.Contains(tb, "evil.example") || strings.Contains(tb, "URGENT") {
+			t.Errorf("people's text in a TextBlock, where Markdown renders: %q", tb)
+		}
+	}
+	if strings.Contains(string(bodies[0]), `"FactSet"`) {
+		t.Error("the card still has a FactSet, whose values render Markdown")
 	}
 }

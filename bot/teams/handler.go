@@ -6,6 +6,8 @@ package teams
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,7 +37,12 @@ type Options struct {
 	// Contact is whom the asker should turn to when no one can take the
 	// question here (DefaultContact when empty).
 	Contact string
-	Logger  *slog.Logger
+	// Claims make each activity count once: Teams signs the body with no
+	// timestamp, so a captured request stays valid and only its id tells
+	// a replay apart (in memory when nil; the store makes replicas and
+	// restarts agree).
+	Claims bot.Claims
+	Logger *slog.Logger
 }
 
 // Path is where Teams posts: the callback URL of the outgoing webhook is
@@ -58,6 +65,7 @@ type Handler struct {
 	askBudget time.Duration
 	maxBody   int64
 	contact   string
+	claims    bot.Claims
 	log       *slog.Logger
 }
 
@@ -78,6 +86,7 @@ func NewHandler(key []byte, asker bot.Asker, opts Options) (*Handler, error) {
 		askBudget: opts.AskBudget,
 		maxBody:   opts.MaxBody,
 		contact:   opts.Contact,
+		claims:    opts.Claims,
 		log:       opts.Logger,
 	}
 	if h.budget <= 0 {
@@ -94,6 +103,9 @@ func NewHandler(key []byte, asker bot.Asker, opts Options) (*Handler, error) {
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.claims == nil {
+		h.claims = bot.NewMemoryClaims(0, 0, nil)
 	}
 	return h, nil
 }
@@ -138,7 +150,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithDeadline(r.Context(), start.Add(h.budget))
 	defer cancel()
+	switch first, err := h.claims.Claim(ctx, webhookKey(act, body)); {
+	case err != nil:
+		// Fail closed: a reply missed is better than an escalation doubled.
+		h.log.Error("delivery claim failed; not answering", "err", err)
+		writeMessage(w, h.log, textMessage(bot.ApologyText(h.contact)))
+		return
+	case !first:
+		h.log.Info("dropped a replayed Teams activity", "id", act.ID, "conversation", act.Conversation.ID)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	writeMessage(w, h.log, h.reply(ctx, start, act))
+}
+
+// webhookKey names an activity for Claims: its id in its conversation, or,
+// for an activity without one, the signed body itself, since a replay is
+// byte for byte the same.
+func webhookKey(act activity, body []byte) string {
+	if act.ID != "" {
+		return "teams:webhook:" + act.Conversation.ID + "/" + act.ID
+	}
+	sum := sha256.Sum256(body)
+	return "teams:webhook:body:" + hex.EncodeToString(sum[:])
 }
 
 // reply answers the activity. It returns by ctx's deadline whatever the
@@ -153,10 +187,10 @@ func (h *Handler) reply(ctx context.Context, start time.Time, act activity) mess
 	case errors.Is(err, bot.ErrEmptyQuestion):
 		return textMessage(promptText)
 	case errors.Is(err, bot.ErrNotReady):
-		return textMessage("I'm still loading the FAQ. Please ask again in a minute.")
+		return textMessage(bot.NotReadyText)
 	case err != nil:
 		h.log.Warn("teams question not answered", "err", err, "elapsed", time.Since(start))
-		return textMessage(fmt.Sprintf("Sorry, I couldn't answer that right now. Please ask again in a moment, or contact %s.", h.contact))
+		return textMessage(bot.ApologyText(h.contact))
 	}
 	var handoff string
 	if a.Escalate {
@@ -193,7 +227,7 @@ func (h *Handler) ask(ctx context.Context, start time.Time, q bot.Question) (bot
 // webhooks cannot post a correction later.
 func (h *Handler) escalate(ctx context.Context, q bot.Question, a bot.Answer) string {
 	if h.escalator == nil {
-		return fmt.Sprintf("I can't hand questions to a person from here, so please contact %s.", h.contact)
+		return bot.NoHandOffText(h.contact)
 	}
 	done := make(chan error, 1)
 	go func() {
@@ -208,9 +242,9 @@ func (h *Handler) escalate(ctx context.Context, q bot.Question, a bot.Answer) st
 	if err != nil {
 		// The Escalator logs the whole escalation so that it can be recovered.
 		h.log.Warn("teams escalation failed", "err", err, "reason", a.EscalationReason)
-		return fmt.Sprintf("I tried to pass this to the team, but the hand-off failed. Please contact %s directly.", h.contact)
+		return bot.HandOffFailedText(h.contact)
 	}
-	return "I've passed your question to the team, so a person will follow up."
+	return bot.HandedOffText("")
 }
 
 const promptText = "Hi! Mention me with a question about the transition from outbound marketing to " +

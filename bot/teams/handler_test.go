@@ -163,7 +163,7 @@ func TestHandlerWithoutEscalatorNamesContact(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("status = %d: %s", r.status, r.body)
 	}
-	if !strings.Contains(r.msg.Text, "please contact the transition desk (#cij-help)") {
+	if !strings.Contains(r.msg.Text, "contact the transition desk (#cij-help)") {
 		t.Errorf("reply does not say whom to contact:\n%s", r.msg.Text)
 	}
 	if strings.Contains(r.msg.Text, "passed your question to the team") {
@@ -205,7 +205,7 @@ func TestHandlerRepliesWithinBudgetWhenAskerIsStuck(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("status = %d, want 200 so Teams shows the apology", r.status)
 	}
-	if !strings.Contains(r.msg.Text, "couldn't answer that right now") || !strings.Contains(r.msg.Text, "the transition desk") {
+	if !strings.Contains(r.msg.Text, "Sorry, something went wrong") || !strings.Contains(r.msg.Text, "the transition desk") {
 		t.Errorf("reply is not the apology:\n%s", r.msg.Text)
 	}
 }
@@ -250,5 +250,51 @@ func TestHandlerFallsBackToExtractiveWhenModelIsSlow(t *testing.T) {
 				t.Errorf("reply is not a cited answer:\n%s", r.msg.Text)
 			}
 		})
+	}
+}
+
+// countingEscalator counts hand-offs.
+type countingEscalator struct{ n atomic.Int32 }
+
+func (e *countingEscalator) Escalate(context.Context, bot.Escalation) error {
+	e.n.Add(1)
+	return nil
+}
+
+func TestHandlerAnswersAReplayedActivityOnce(t *testing.T) {
+	esc := &countingEscalator{}
+	s := &spy{next: newBot(t, bot.Options{})}
+	h, err := NewHandler(testKey(t), s, Options{Escalator: esc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := serve(t, h)
+	signedBody := readFixture(t, "extension.json")
+	for i := range 3 {
+		r := post(t, url, signedBody, fixtures["extension.json"])
+		if r.status != http.StatusOK {
+			t.Fatalf("delivery %d: status %d", i+1, r.status)
+		}
+		if i > 0 && len(r.body) != 0 {
+			t.Errorf("delivery %d was answered again: %s", i+1, r.body)
+		}
+	}
+	if n := esc.n.Load(); n != 1 {
+		t.Errorf("the same signed activity escalated %d times, want 1", n)
+	}
+	if n := len(s.questions()); n != 1 {
+		t.Errorf("asked %d times, want 1", n)
+	}
+
+	// Without an id, the signed body itself tells a replay apart; another
+	// message is still answered.
+	noID := activityBody(t, "<at>FAQ Bot</at> Can we get an extension past the removal date?")
+	other := activityBody(t, "<at>FAQ Bot</at> We need an extension for outbound marketing, please.")
+	for range 3 {
+		post(t, url, noID, sign(testKey(t), noID))
+	}
+	post(t, url, other, sign(testKey(t), other))
+	if n := esc.n.Load(); n != 3 {
+		t.Errorf("escalations = %d, want 3 (one per distinct activity)", n)
 	}
 }

@@ -42,11 +42,7 @@ func answerMarkdown(a bot.Answer, note string) string {
 	if len(a.Citations) == 0 {
 		return sb.String()
 	}
-	if a.Answered {
-		sb.WriteString("\n\n**Sources**\n\n")
-	} else {
-		sb.WriteString("\n\n**Nearest sections**\n\n")
-	}
+	sb.WriteString("\n\n**" + bot.CitationsHeading(a) + "**\n\n")
 	for i, c := range a.Citations {
 		if i > 0 {
 			sb.WriteString("\n")

@@ -28,7 +28,7 @@ func (n resolutionNotifier) NotifyResolved(ctx context.Context, rec bot.Escalati
 }
 
 // dashboardLink is the escalation's page on the dashboard, "" without an
-// admin URL or an id.
+// admin URL or an id: escalationBody's last button.
 func dashboardLink(adminURL, id string) string {
 	if adminURL == "" || id == "" {
 		return ""
@@ -37,30 +37,3 @@ func dashboardLink(adminURL, id string) string {
 }
 
 const dashboardTitle = "Open on the dashboard"
-
-// withDashboardLink adds a button to an escalation card posted by the bot.
-func withDashboardLink(out outActivity, adminURL, id string) outActivity {
-	link := dashboardLink(adminURL, id)
-	if link == "" {
-		return out
-	}
-	for _, att := range out.Attachments {
-		if card, ok := att.Content.(map[string]any); ok {
-			actions, _ := card["actions"].([]any)
-			card["actions"] = append(actions, map[string]any{"type": "Action.OpenUrl", "title": dashboardTitle, "url": link})
-		}
-	}
-	return out
-}
-
-// withDashboardLink adds a button to a Workflows escalation card.
-func (c cardMessage) withDashboardLink(adminURL, id string) cardMessage {
-	link := dashboardLink(adminURL, id)
-	if link == "" {
-		return c
-	}
-	for i := range c.Attachments {
-		c.Attachments[i].Content.Actions = append(c.Attachments[i].Content.Actions, action{Type: "Action.OpenUrl", Title: dashboardTitle, URL: link})
-	}
-	return c
-}

@@ -13,6 +13,7 @@ import (
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/corpus"
 	"github.com/faqbot/faqbot/internal/httpserver"
+	"github.com/faqbot/faqbot/internal/redact"
 )
 
 // Admin serves POST /admin/refresh to holders of a bearer token.
@@ -97,7 +98,7 @@ func (a *Admin) serveRefresh(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	changes, err := a.refresher.Refresh(ctx, req.Source)
 	if err != nil {
-		a.log.Error("refresh failed; the previous index keeps serving", "source", req.Source, "err", err)
+		a.log.Error("refresh failed; the previous index keeps serving", "source", redact.URL(req.Source), "err", err)
 		httpserver.WriteJSON(w, http.StatusBadGateway, RefreshError{Error: err.Error(), ServingVersion: a.serving()})
 		return
 	}

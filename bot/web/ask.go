@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -26,6 +27,9 @@ type HistoryTurn struct {
 }
 
 func (c *Chat) serveAsk(w http.ResponseWriter, r *http.Request) {
+	if !requireJSON(w, r) {
+		return
+	}
 	q, status, err := c.decodeQuestion(w, r)
 	if err != nil {
 		httpserver.WriteError(w, status, err.Error())
@@ -48,6 +52,27 @@ func (c *Chat) serveAsk(w http.ResponseWriter, r *http.Request) {
 		c.log.Error("answer failed", "transport", Transport, "err", err)
 		httpserver.WriteError(w, http.StatusInternalServerError, "could not answer; the server log has details")
 	}
+}
+
+// requireJSON lets through a request sent as JSON, and answers any other
+// with 415: every POST of the chat's API (/api/ask, /api/ask/stream,
+// /api/feedback, /api/escalate) checks it first.
+func requireJSON(w http.ResponseWriter, r *http.Request) bool {
+	if isJSON(r.Header.Get("Content-Type")) {
+		return true
+	}
+	httpserver.WriteError(w, http.StatusUnsupportedMediaType, `send the request as JSON, with Content-Type: application/json`)
+	return false
+}
+
+// isJSON accepts application/json, with parameters such as charset. A
+// browser sends it cross-site only after a CORS preflight, which this
+// server never grants, so another site's form or script cannot drive the
+// API (spend a model's tokens, send escalations, cast feedback) from a
+// visitor's browser.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
 }
 
 // decodeQuestion reads and checks a request body, returning the status to

@@ -209,3 +209,64 @@ func TestPageAndAssets(t *testing.T) {
 		}
 	}
 }
+
+func TestChatAPIWantsJSON(t *testing.T) {
+	asker := &recordingAsker{ans: bot.Answer{Text: "x", Answered: true}}
+	esc := &recordingEscalator{}
+	fb := &memoryFeedback{}
+	srv := fullChat(t, asker, ChatOptions{Escalator: esc, Feedback: fb, Contact: "your partner"})
+	requests := []struct{ path, body string }{
+		{"/api/ask", `{"question": "What changes?"}`},
+		{"/api/ask/stream", `{"question": "What changes?"}`},
+		{"/api/escalate", `{"question": "Can we get more time?"}`},
+		{"/api/feedback", `{"id":"ex1","client":"abc","kind":"helpful"}`},
+	}
+	for _, rq := range requests {
+		for _, ct := range []string{"", "text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"} {
+			resp, err := http.Post(srv.URL+rq.path, ct, strings.NewReader(rq.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnsupportedMediaType {
+				t.Errorf("%s with Content-Type %q: status %d, want 415", rq.path, ct, resp.StatusCode)
+			}
+		}
+	}
+	asker.mu.Lock()
+	n := len(asker.seen)
+	asker.mu.Unlock()
+	esc.mu.Lock()
+	e := len(esc.got)
+	esc.mu.Unlock()
+	if n != 0 || e != 0 || len(fb.all()) != 0 {
+		t.Errorf("requests that were not JSON: %d questions asked, %d escalations, %d feedback recorded", n, e, len(fb.all()))
+	}
+	for _, rq := range requests {
+		resp, err := http.Post(srv.URL+rq.path, "application/json; charset=utf-8", strings.NewReader(rq.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s as JSON with a charset: status %d, want 200", rq.path, resp.StatusCode)
+		}
+	}
+}
+
+// The chat page is JavaScript, so it cannot use bot's wording directly:
+// hold it to the same words.
+func TestChatPageUsesTheBotsWording(t *testing.T) {
+	js, err := static.ReadFile("static/chat.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`"` + bot.SourcesHeading + `"`,
+		`"` + bot.NearestSectionsHeading + " (" + bot.NearestSectionsCaveat + `)"`,
+	} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("chat.js does not say %s", want)
+		}
+	}
+}

@@ -83,6 +83,9 @@ type FeedbackRequest struct {
 var opaqueID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 func (c *Chat) serveFeedback(w http.ResponseWriter, r *http.Request) {
+	if !requireJSON(w, r) {
+		return
+	}
 	if c.feedback == nil {
 		httpserver.WriteError(w, http.StatusNotFound, "feedback is not recorded here")
 		return
@@ -138,6 +141,9 @@ type EscalateReply struct {
 }
 
 func (c *Chat) serveEscalate(w http.ResponseWriter, r *http.Request) {
+	if !requireJSON(w, r) {
+		return
+	}
 	if !c.escalateLimit.allow(r) {
 		tooMany(w)
 		return
@@ -208,6 +214,9 @@ const escalateTimeout = 30 * time.Second
 // without a model), then one "answer" event with the verified answer, or
 // one "error" event. The draft is only a draft: the page replaces it.
 func (c *Chat) serveAskStream(w http.ResponseWriter, r *http.Request) {
+	if !requireJSON(w, r) {
+		return
+	}
 	q, status, err := c.decodeQuestion(w, r)
 	if err != nil {
 		httpserver.WriteError(w, status, err.Error())

@@ -116,7 +116,7 @@ func (s *server) mountTeams(mux *http.ServeMux) error {
 		return err
 	}
 	h, err := teams.NewHandler(cfg.TeamsWebhookSecret, s.asker, teams.Options{
-		Escalator: esc, Contact: cfg.Contact, Logger: s.log,
+		Escalator: esc, Contact: cfg.Contact, Claims: s.claims(), Logger: s.log,
 	})
 	if err != nil {
 		return bad("TEAMS_WEBHOOK_SECRET", "%v", err)

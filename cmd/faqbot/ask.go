@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/faqbot/faqbot/bot"
+	"github.com/faqbot/faqbot/internal/httpserver"
 )
 
 func runAsk(ctx context.Context, args []string, std streams, getenv func(string) string) error {
@@ -24,6 +25,9 @@ func runAsk(ctx context.Context, args []string, std streams, getenv func(string)
 		return &usageError{"ask: want a QUESTION, or - to read questions from standard input"}
 	}
 	question := strings.Join(pos, " ")
+	if strings.TrimSpace(question) == "" {
+		return &usageError{"ask: the question is empty; want a QUESTION, or - to read questions from standard input"}
+	}
 	a, err := cliApp(ctx, cfg, std, appOptions{})
 	if err != nil {
 		return err
@@ -48,6 +52,14 @@ func runAsk(ctx context.Context, args []string, std streams, getenv func(string)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" {
+			if !*asJSON {
+				continue
+			}
+			// Output line n stays the answer to input line n: a blank line
+			// gets the error POST /api/ask gives an empty question.
+			if err := json.NewEncoder(out).Encode(httpserver.ErrorBody{Error: emptyQuestion}); err != nil {
+				return err
+			}
 			continue
 		}
 		ans, err := a.bot.Ask(ctx, bot.Question{Text: line, Transport: "cli"})
@@ -63,6 +75,9 @@ func runAsk(ctx context.Context, args []string, std streams, getenv func(string)
 	}
 	return nil
 }
+
+// emptyQuestion is the error for a blank line of `ask --json -`.
+const emptyQuestion = "question is empty"
 
 // cliApp wires and loads faqbot for a one-shot command; logs go to stderr
 // and only warnings and errors show.
@@ -88,7 +103,7 @@ func printText(w io.Writer, a bot.Answer) error {
 	b.WriteString(a.Text)
 	b.WriteString("\n")
 	if len(a.Citations) > 0 {
-		b.WriteString("\nSources:\n")
+		b.WriteString("\n" + bot.CitationsHeading(a) + ":\n")
 		for i, c := range a.Citations {
 			fmt.Fprintf(&b, "  [%d] %s\n      %s\n", i+1, c.Title, c.URL)
 		}

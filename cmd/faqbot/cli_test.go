@@ -40,28 +40,40 @@ func TestAskOfflineHumanOutput(t *testing.T) {
 }
 
 func TestAskJSONFromStdinKeepsOrder(t *testing.T) {
-	questions := []string{"Can we get an extension past June 30?", "", "What happens to marketing lists?", "What is the capital of France?"}
+	questions := []string{"Can we get an extension past June 30?", "", "What happens to marketing lists?", "What is the capital of France?", "  "}
 	code, out, errOut := runCLI(t, map[string]string{}, strings.Join(questions, "\n"), "ask", "-", "--json")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var answers []bot.Answer
+	var lines []map[string]any
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
 		var a bot.Answer
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil {
+		var raw map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &a); err != nil || json.Unmarshal(sc.Bytes(), &raw) != nil {
 			t.Fatalf("line %q is not JSON: %v", sc.Text(), err)
 		}
 		answers = append(answers, a)
+		lines = append(lines, raw)
 	}
-	if len(answers) != 3 {
-		t.Fatalf("got %d answers for 3 questions (one blank line)", len(answers))
+	// Line n of the output answers line n of the input, blank ones
+	// included: they get the 400-style error object.
+	if len(answers) != len(questions) {
+		t.Fatalf("got %d lines for %d input lines", len(answers), len(questions))
 	}
-	for i, q := range []string{questions[0], questions[2], questions[3]} {
+	for i, q := range questions {
+		if strings.TrimSpace(q) == "" {
+			if len(lines[i]) != 1 || lines[i]["error"] != "question is empty" {
+				t.Errorf("line %d (blank) = %v, want {\"error\": \"question is empty\"}", i+1, lines[i])
+			}
+			continue
+		}
 		if answers[i].Question != q {
-			t.Errorf("answer %d is for %q, want %q", i, answers[i].Question, q)
+			t.Errorf("answer %d is for %q, want %q", i+1, answers[i].Question, q)
 		}
 	}
+	answers = []bot.Answer{answers[0], answers[2], answers[3]}
 	if !answers[0].Escalate || answers[0].EscalationReason != bot.ExtensionRequest || answers[0].Citations[0].Anchor != extensionAnchor {
 		t.Errorf("extension answer = %+v", answers[0])
 	}
@@ -86,6 +98,8 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{nil, "usage"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"ask"}, "want a QUESTION"},
+		{[]string{"ask", ""}, "the question is empty"},
+		{[]string{"ask", "--json", " ", " "}, "the question is empty"},
 		{[]string{"ask", "--nope", "x"}, "flag provided but not defined"},
 		{[]string{"eval"}, "want FILE.tsv"},
 		{[]string{"eval", "/nonexistent/q.tsv"}, "/nonexistent/q.tsv"},
@@ -96,6 +110,31 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, tt.want) {
 			t.Errorf("faqbot %v: exit %d, stderr %q; want 2 and %q", tt.args, code, errOut, tt.want)
 		}
+	}
+}
+
+func TestAskAbstentionNamesNearestSections(t *testing.T) {
+	code, out, errOut := runCLI(t, map[string]string{}, "", "ask", "What is the capital of France?")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out, "Sources:") {
+		t.Errorf("an abstention lists its nearest sections as sources:\n%s", out)
+	}
+	if !strings.Contains(out, "\nNearest sections:\n  [1] ") {
+		t.Errorf("an abstention's sections are not called the nearest sections:\n%s", out)
+	}
+}
+
+func TestHelpIsOutput(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"healthcheck", "-h"}, {"ask", "--help"}, {"serve", "-h"}, {"report", "-h"}} {
+		code, out, errOut := runCLI(t, map[string]string{}, "", args...)
+		if code != exitOK || !strings.Contains(out, "usage: faqbot") || errOut != "" {
+			t.Errorf("faqbot %v: exit %d, stdout %.60q, stderr %q; want 0 and the usage on standard output", args, code, out, errOut)
+		}
+	}
+	if _, out, _ := runCLI(t, map[string]string{}, "", "healthcheck", "-h"); !strings.Contains(out, "-ready") {
+		t.Errorf("healthcheck -h does not list its flags:\n%s", out)
 	}
 }
 

@@ -17,6 +17,8 @@ import (
 
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/bot/teams"
+	"github.com/faqbot/faqbot/internal/egress"
+	"github.com/faqbot/faqbot/internal/redact"
 	"github.com/faqbot/faqbot/store"
 )
 
@@ -29,7 +31,10 @@ type config struct {
 	DataDir    string
 	Addr       string
 	AdminToken string
-	Contact    string
+	// RefreshHosts is FAQBOT_REFRESH_HOSTS: the hosts a refresh may name
+	// besides the configured corpus.
+	RefreshHosts *egress.Policy
+	Contact      string
 	// PublicURL is FAQBOT_PUBLIC_URL: this server's public base URL, where
 	// citations link to its snapshots of the FAQ; "" for none.
 	PublicURL string
@@ -79,7 +84,7 @@ type config struct {
 	EscalationRemind time.Duration
 }
 
-// Defaults that INTERFACE.md promises.
+// Defaults that docs/INTERFACE.md promises.
 const (
 	defaultDataDir        = "./data"
 	defaultAddr           = ":8080"
@@ -175,6 +180,11 @@ func (c *config) checkServer(env func(string) string) error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return bad("FAQBOT_ADDR", "want host:port such as :8080 (%v)", err)
 	}
+	hosts, err := egress.Parse(first(env("FAQBOT_REFRESH_HOSTS"), egress.DefaultHosts))
+	if err != nil {
+		return bad("FAQBOT_REFRESH_HOSTS", "%v; want host names, IP addresses or CIDR prefixes separated by commas", err)
+	}
+	c.RefreshHosts = hosts
 	switch lvl := strings.ToLower(env("FAQBOT_LOG_LEVEL")); lvl {
 	case "", "info":
 		c.LogLevel = slog.LevelInfo
@@ -380,13 +390,12 @@ func parseSpan(s string) (time.Duration, error) {
 	return time.ParseDuration(s)
 }
 
+// httpURL checks an http(s) URL setting. Its errors show the URL
+// redacted: some of these URLs carry their credentials.
 func httpURL(s string) error {
 	u, err := url.Parse(s)
-	if err != nil {
-		return err
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an http(s) URL", s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s is not an http(s) URL", redact.URL(s))
 	}
 	return nil
 }

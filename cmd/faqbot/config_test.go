@@ -169,7 +169,7 @@ func TestStartupLineSaysWhatIsOn(t *testing.T) {
 			"OPENAI_BASE_URL": "http://user:pass@localhost:11434/v1?key=sk-SECRET-key", "OPENAI_CHAT_MODEL": "llama3.1",
 			"FAQBOT_EMBEDDINGS": "local",
 		}, map[string]string{
-			"slack": "socket mode", "answers": "model llama3.1 at http://localhost:11434/v1",
+			"slack": "socket mode", "answers": "model llama3.1 at http://localhost:11434/v1?REDACTED",
 		}},
 		{"Azure", map[string]string{
 			"AZURE_OPENAI_ENDPOINT": "https://contoso.openai.azure.com/", "AZURE_OPENAI_API_KEY": "AZURE-SECRET-key",

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+
+	"github.com/faqbot/faqbot/internal/redact"
 )
 
 func runIndex(ctx context.Context, args []string, std streams, getenv func(string) string) error {
@@ -28,7 +30,7 @@ func runIndex(ctx context.Context, args []string, std streams, getenv func(strin
 	ix := a.store.Current()
 	st := a.store.CacheStats()
 	fmt.Fprintln(std.out, changes.String())
-	fmt.Fprintf(std.out, "indexed %d sections in %d passages from %s\n", len(ix.Corpus().Sections()), ix.Len(), ix.Corpus().Source)
+	fmt.Fprintf(std.out, "indexed %d sections in %d passages from %s\n", len(ix.Corpus().Sections()), ix.Len(), redact.URL(ix.Corpus().Source))
 	fmt.Fprintf(std.out, "embeddings %s: %d cached, %d embedded\n", a.embedder.Name(), st.Hits, st.Misses)
 	if a.questions != nil {
 		q := a.questions.Stats()

@@ -34,7 +34,7 @@ flags for every command:
   --data-dir DIR          where indexes and records persist (overrides FAQBOT_DATA_DIR)
 `
 
-// Exit statuses, as INTERFACE.md defines them.
+// Exit statuses, as docs/INTERFACE.md defines them.
 const (
 	exitOK      = 0
 	exitFailure = 1
@@ -57,11 +57,14 @@ type streams struct {
 // run executes one command line and returns its exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	std := streams{in: stdin, out: stdout, err: stderr}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	switch {
+	case len(args) == 0:
+		// No command is a usage error: the usage goes where errors go.
 		fmt.Fprint(stderr, usage)
-		if len(args) == 0 {
-			return exitUsage
-		}
+		return exitUsage
+	case args[0] == "-h" || args[0] == "--help" || args[0] == "help":
+		// Asked for, help is output.
+		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
 	cmd, rest := args[0], args[1:]
@@ -86,7 +89,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	default:
 		err = &usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
-	return report(err, stderr)
+	return report(err, std)
 }
 
 // usageError is a bad command line; it exits with status 2.
@@ -94,18 +97,31 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
-func report(err error, stderr io.Writer) int {
+// helpRequest is -h or --help after a command: its usage goes to standard
+// output and the command succeeds.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h *helpRequest) Error() string { return h.fs.Name() + ": help requested" }
+
+func report(err error, std streams) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "faqbot:", err)
+	if h, ok := errors.AsType[*helpRequest](err); ok {
+		fmt.Fprint(std.out, usage)
+		fmt.Fprintf(std.out, "\nflags of %s:\n", h.fs.Name())
+		h.fs.SetOutput(std.out)
+		h.fs.PrintDefaults()
+		return exitOK
+	}
+	fmt.Fprintln(std.err, "faqbot:", err)
 	var ue *usageError
 	var ce *configError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(std.err, usage)
 		return exitUsage
-	case errors.As(err, &ce), errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &ce):
 		return exitUsage
 	}
 	return exitFailure
@@ -146,6 +162,9 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, &helpRequest{fs}
+			}
 			return nil, &usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
 		}
 		args = fs.Args()

@@ -7,6 +7,7 @@ import (
 	"github.com/faqbot/faqbot/bot"
 	"github.com/faqbot/faqbot/corpus"
 	"github.com/faqbot/faqbot/internal/metrics"
+	"github.com/faqbot/faqbot/internal/redact"
 )
 
 // The decorators below count what the bot, the refresher and escalators do
@@ -64,6 +65,6 @@ func corpusInfo(current func() *corpus.Corpus) func() (metrics.CorpusInfo, bool)
 		if c == nil {
 			return metrics.CorpusInfo{}, false
 		}
-		return metrics.CorpusInfo{Version: c.Version, Source: redactURL(c.Source), Sections: len(c.Sections())}, true
+		return metrics.CorpusInfo{Version: c.Version, Source: redact.URL(c.Source), Sections: len(c.Sections())}, true
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/faqbot/faqbot/corpus"
 	"github.com/faqbot/faqbot/internal/httpserver"
 	"github.com/faqbot/faqbot/internal/linkcheck"
+	"github.com/faqbot/faqbot/internal/redact"
 	"github.com/faqbot/faqbot/store"
 )
 
@@ -347,7 +347,7 @@ func (s *server) parts(changes corpus.Changes, took time.Duration) []any {
 	if c := s.app.corpus(); c != nil {
 		attrs = append(attrs,
 			"corpus_version", c.Version,
-			"corpus_source", redactURL(c.Source),
+			"corpus_source", redact.URL(c.Source),
 			"sections", len(c.Sections()),
 		)
 	}
@@ -361,22 +361,11 @@ func (s *server) parts(changes corpus.Changes, took time.Duration) []any {
 func endpointHost(cfg config) string {
 	switch {
 	case cfg.AzureEndpoint != "":
-		return "azure " + redactURL(cfg.AzureEndpoint)
+		return "azure " + redact.URL(cfg.AzureEndpoint)
 	case cfg.OpenAIBaseURL != "":
-		return redactURL(cfg.OpenAIBaseURL)
+		return redact.URL(cfg.OpenAIBaseURL)
 	}
 	return "api.openai.com"
-}
-
-// redactURL drops the user info and query of a URL, where credentials
-// hide; other sources pass through.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return s
-	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String()
 }
 
 func orNone(s string) string {

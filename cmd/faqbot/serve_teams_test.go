@@ -69,3 +69,38 @@ func TestServeAnswersTeamsAndEscalatesToWorkflow(t *testing.T) {
 		t.Errorf("exit status not 0:\n%s", s.logs)
 	}
 }
+
+func TestServeTeamsReplayEscalatesOnceAcrossRestart(t *testing.T) {
+	var mu sync.Mutex
+	cards := 0
+	workflow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		cards++
+		mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer workflow.Close()
+	token := base64.StdEncoding.EncodeToString([]byte("teams-outgoing-webhook-key-32byt"))
+	env := map[string]string{"TEAMS_WEBHOOK_SECRET": token, "TEAMS_ESCALATION_WEBHOOK_URL": workflow.URL, "FAQBOT_DATA_DIR": t.TempDir()}
+	body := `{"type":"message","id":"1727891234567","conversation":{"id":"19:abc@thread.skype;messageid=1727891234567"},` +
+		`"text":"<at>FAQ Bot</at> Can we get an extension past June 30?","from":{"name":"Megan Bowen","aadObjectId":"a1"}}`
+	sig := teamsSign(t, token, body)
+	for run := range 2 {
+		s := startServe(t, env)
+		s.ready()
+		for i := range 3 {
+			r := do(t, "POST", s.url+"/teams/messages", body, "Authorization", sig, "Content-Type", "application/json")
+			if r.status != http.StatusOK || (run+i > 0 && len(r.body) != 0) {
+				t.Errorf("run %d, delivery %d: status %d %s; want 200, and nothing to post for a replay", run+1, i+1, r.status, r.body)
+			}
+		}
+		if s.stop() != exitOK {
+			t.Errorf("exit status not 0:\n%s", s.logs)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if cards != 1 {
+		t.Errorf("one signed activity sent six times, across a restart, escalated %d times; want 1", cards)
+	}
+}

@@ -175,6 +175,10 @@ func do(t *testing.T, method, url, body string, header ...string) reply {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if body != "" {
+		// As API clients send it; tests that mean otherwise set their own.
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -269,6 +273,10 @@ func TestServeWithNothingConfigured(t *testing.T) {
 		}
 	}
 
+	if r := do(t, "POST", s.url+"/api/ask", "question=What+changes%3F", "Content-Type", "application/x-www-form-urlencoded"); r.status != http.StatusUnsupportedMediaType {
+		t.Errorf("a cross-site form's request: status %d, want 415 (%s)", r.status, r.body)
+	}
+
 	for path, want := range map[string]string{"/": "<form", "/healthz": `"ok"`, "/readyz": version} {
 		r := do(t, "GET", s.url+path, "")
 		if r.status != 200 || !strings.Contains(string(r.body), want) {
@@ -283,6 +291,7 @@ func TestServeWithNothingConfigured(t *testing.T) {
 		`faqbot_answer_duration_seconds_count{transport="api"} 3`,
 		`faqbot_http_requests_total{code="400",route="POST /api/ask"} 2`,
 		`faqbot_http_requests_total{code="413",route="POST /api/ask"} 1`,
+		`faqbot_http_requests_total{code="415",route="POST /api/ask"} 1`,
 		`faqbot_refreshes_total{result="ok"} 1`,
 		`faqbot_index_ready 1`,
 		`faqbot_corpus_info{source="embedded:transition-faqs.md",version="`+version+`"} 1`,
@@ -513,7 +522,7 @@ func TestShutdownGivesUpAfterGrace(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "drain requests") {
 		t.Fatalf("serve = %v, want a shutdown error naming the requests it could not drain", err)
 	}
-	if got := report(err, io.Discard); got != exitFailure {
+	if got := report(err, streams{out: io.Discard, err: io.Discard}); got != exitFailure {
 		t.Errorf("exit status %d, want %d", got, exitFailure)
 	}
 }

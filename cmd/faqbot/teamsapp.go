@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/faqbot/faqbot/bot/teams"
+	"github.com/faqbot/faqbot/internal/atomicfile"
 )
 
 // runTeamsApp builds the Teams app package for the Bot Framework bot named
@@ -40,30 +38,9 @@ func runTeamsApp(_ context.Context, args []string, std streams, getenv func(stri
 	if _, err := p.Manifest(); err != nil {
 		return &usageError{fmt.Sprintf("teams-app: %v", err)}
 	}
-	if err := writeFileAtomic(*out, p.WriteZip); err != nil {
+	if err := atomicfile.WriteFile(*out, 0o644, p.WriteZip); err != nil {
 		return fmt.Errorf("teams-app: %w", err)
 	}
 	fmt.Fprintf(std.out, "wrote %s: Teams app %q %s for bot %s (manifest %s)\n", *out, p.ShortName, p.Version, p.AppID, teams.ManifestVersion)
 	return nil
-}
-
-// writeFileAtomic writes path through a temporary file beside it, so that a
-// failure never leaves half a package.
-func writeFileAtomic(path string, write func(w io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".teams-app-*.zip")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

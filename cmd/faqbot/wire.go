@@ -92,7 +92,8 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 		return nil, err
 	}
 	a.refresher = &bot.IndexRefresher{
-		Corpus: corpus.Loader{HTTPClient: &http.Client{Timeout: 30 * time.Second}},
+		Corpus: corpus.Loader{HTTPClient: &http.Client{Timeout: corpusFetchTimeout}},
+		Fetch:  corpus.Loader{HTTPClient: cfg.RefreshHosts.Client(corpusFetchTimeout)},
 		Index:  a.store,
 		Source: cfg.Corpus,
 	}
@@ -106,6 +107,9 @@ func newApp(cfg config, log *slog.Logger, opts appOptions) (*app, error) {
 	}
 	return a, nil
 }
+
+// corpusFetchTimeout bounds fetching a corpus page.
+const corpusFetchTimeout = 30 * time.Second
 
 // load indexes the configured corpus. A corpus that cannot be read is a
 // configuration error.

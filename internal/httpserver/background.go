@@ -10,7 +10,8 @@ import (
 
 // Background runs work that outlives the request that started it, such as
 // a Slack answer posted after the three-second acknowledgement, and lets a
-// graceful shutdown wait for it.
+// graceful shutdown wait for it. It is the one tracker of such work: the
+// server's, the Slack app's and the Teams bot's.
 type Background struct {
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -35,11 +36,19 @@ func NewBackground(log *slog.Logger) *Background {
 // shutdown; it is cancelled only when Wait gives up. Work started once Wait
 // has begun runs in the caller's goroutine instead, so none is lost.
 func (b *Background) Go(fn func(ctx context.Context)) {
+	if !b.Start(fn) {
+		b.run(fn)
+	}
+}
+
+// Start runs fn in a goroutine as Go does, unless Wait has begun: then it
+// runs nothing and returns false, for intake that can ask its sender to
+// come back later (a 503 that Slack retries, "I'm restarting").
+func (b *Background) Start(fn func(ctx context.Context)) bool {
 	b.mu.Lock()
 	if b.closing {
 		b.mu.Unlock()
-		b.run(fn)
-		return
+		return false
 	}
 	b.wg.Add(1)
 	b.mu.Unlock()
@@ -47,6 +56,14 @@ func (b *Background) Go(fn func(ctx context.Context)) {
 		defer b.wg.Done()
 		b.run(fn)
 	}()
+	return true
+}
+
+// Closing reports whether Wait has begun.
+func (b *Background) Closing() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.closing
 }
 
 // run calls fn; a panic in background work is logged, not fatal, as it is
@@ -60,8 +77,10 @@ func (b *Background) run(fn func(ctx context.Context)) {
 	fn(b.ctx)
 }
 
-// Wait waits for the work started with Go. When ctx ends first it cancels
-// that work's context and returns ctx's error.
+// Wait stops new work (Start refuses it) and waits for the work started.
+// When ctx ends first it cancels that work's context, waits for the work to
+// return (its last words, such as an apology, have timeouts of their own)
+// and returns ctx's error: nothing runs on once Wait has returned.
 func (b *Background) Wait(ctx context.Context) error {
 	b.mu.Lock()
 	b.closing = true
@@ -71,12 +90,17 @@ func (b *Background) Wait(ctx context.Context) error {
 		b.wg.Wait()
 		close(done)
 	}()
+	defer b.cancel()
 	select {
 	case <-done:
-		b.cancel()
 		return nil
 	case <-ctx.Done():
 		b.cancel()
+		<-done
 		return ctx.Err()
 	}
 }
+
+// Idle blocks until no work is in flight, without stopping new work: for
+// callers that keep serving, and tests.
+func (b *Background) Idle() { b.wg.Wait() }

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -254,5 +255,37 @@ func TestBackgroundSurvivesPanics(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "background boom") {
 		t.Errorf("panic not logged: %s", logs)
+	}
+}
+
+func TestBackgroundStartRefusesOnceWaitBegins(t *testing.T) {
+	b := NewBackground(nil)
+	if b.Closing() {
+		t.Fatal("a new tracker is closing")
+	}
+	if err := b.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ran := false
+	if b.Start(func(context.Context) { ran = true }) || ran || !b.Closing() {
+		t.Errorf("Start after Wait ran the work (%v) or said it would", ran)
+	}
+}
+
+func TestBackgroundWaitReturnsOnlyOnceCancelledWorkHasReturned(t *testing.T) {
+	b := NewBackground(nil)
+	var lastWord atomic.Bool
+	b.Go(func(ctx context.Context) {
+		<-ctx.Done()
+		time.Sleep(20 * time.Millisecond) // an apology on its own deadline
+		lastWord.Store(true)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := b.Wait(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait = %v, want context.Canceled", err)
+	}
+	if !lastWord.Load() {
+		t.Error("Wait returned while cancelled work was still running")
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
+
+	"github.com/faqbot/faqbot/internal/atomicfile"
 )
 
 // FileName is the report's file in the data dir: `faqbot index
@@ -20,25 +22,18 @@ var ErrNoReport = errors.New("no link check has been run (faqbot index --check-l
 // sections at most.
 const maxReportBytes = 8 << 20
 
-// Save writes the report to path, whole or not at all.
+// Save writes the report to path, whole or not at all, even across a
+// crash (atomicfile).
 func Save(path string, r Report) error {
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("save link check: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".links-*.json")
+	err = atomicfile.WriteFile(path, 0o600, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("save link check: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save link check: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save link check: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("save link check: %w", err)
 	}
 	return nil

@@ -6,24 +6,20 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
 )
 
 // Transport is an http.RoundTripper that retries 429 and 5xx responses and
-// transport errors with exponential backoff and full jitter, honouring
-// Retry-After. go-openai and plain webhook clients get resilience by using it
-// in their http.Client. A request whose body cannot be replayed is sent once.
+// transport errors by Policy, honouring Retry-After. go-openai and plain
+// webhook clients get resilience by using it in their http.Client. A
+// request whose body cannot be replayed is sent once.
 type Transport struct {
 	// Base sends the requests; http.DefaultTransport when nil.
 	Base http.RoundTripper
-	// Retries is the number of retries after the first attempt (3 when 0;
-	// negative for none).
-	Retries int
-	// MinBackoff and MaxBackoff bound the wait between attempts (250ms and
-	// 8s when zero). A Retry-After longer than MaxWait gives up instead.
+	// Retries, MinBackoff, MaxBackoff and MaxWait are the Policy's.
+	Retries                         int
 	MinBackoff, MaxBackoff, MaxWait time.Duration
 	// OnRetry, when set, is told about every retry (for metrics and logs).
 	OnRetry func(req *http.Request, attempt int, status int, err error, wait time.Duration)
@@ -36,83 +32,70 @@ func (t *Transport) base() http.RoundTripper {
 	return http.DefaultTransport
 }
 
-func (t *Transport) retries() int {
-	switch {
-	case t.Retries < 0:
-		return 0
-	case t.Retries == 0:
-		return 3
-	}
-	return t.Retries
-}
+// retryStatus is a response worth another attempt, as an error for
+// Policy.Do; the caller gets the response itself if it is the last.
+type retryStatus struct{ resp *http.Response }
+
+func (r retryStatus) Error() string { return "HTTP status " + strconv.Itoa(r.resp.StatusCode) }
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
-	for attempt := 0; ; attempt++ {
+	p := Policy{Retries: t.Retries, MinBackoff: t.MinBackoff, MaxBackoff: t.MaxBackoff, MaxWait: t.MaxWait}
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		p.Retries = -1 // the body cannot be sent again
+	}
+	var resp *http.Response
+	sent := 0
+	attempt := func(ctx context.Context) error {
 		r := req
-		if attempt > 0 && req.GetBody != nil {
+		if sent > 0 && req.GetBody != nil {
 			body, err := req.GetBody()
 			if err != nil {
-				return nil, err
+				return final{err}
 			}
 			r = req.Clone(ctx)
 			r.Body = body
 		}
-		resp, err := t.base().RoundTrip(r)
-		if !replayable || attempt >= t.retries() || !Retryable(resp, err) || ctx.Err() != nil {
-			return resp, err
+		sent++
+		var err error
+		resp, err = t.base().RoundTrip(r)
+		if err == nil && Retryable(resp, nil) {
+			return retryStatus{resp}
 		}
-		wait := t.backoff(attempt)
+		return err
+	}
+	classify := func(err error) (bool, time.Duration) {
+		if rs, ok := err.(retryStatus); ok {
+			if after, ok := RetryAfter(rs.resp.Header.Get("Retry-After"), time.Now()); ok {
+				return true, after
+			}
+			return true, NotAsked
+		}
+		return Retryable(nil, err), NotAsked
+	}
+	onRetry := func(n int, err error, wait time.Duration) {
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode
-			if ra, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-				if ra > t.maxWait() {
-					return resp, err
-				}
-				wait = ra
-			}
-		}
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return resp, err // the caller would be gone before the retry
-		}
-		if resp != nil {
 			// Drain a little so the connection can be reused, then close.
 			_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 			resp.Body.Close()
+			resp = nil
+			err = nil
 		}
 		if t.OnRetry != nil {
-			t.OnRetry(req, attempt+1, status, err, wait)
-		}
-		if err := sleep(ctx, wait); err != nil {
-			return nil, err
+			t.OnRetry(req, n, status, err, wait)
 		}
 	}
-}
-
-func (t *Transport) maxWait() time.Duration {
-	if t.MaxWait > 0 {
-		return t.MaxWait
+	err := p.Do(ctx, attempt, classify, onRetry)
+	if rs, ok := err.(retryStatus); ok {
+		return rs.resp, nil // the last answer, for the caller to read
 	}
-	return 30 * time.Second
-}
-
-func (t *Transport) backoff(attempt int) time.Duration {
-	lo, hi := t.MinBackoff, t.MaxBackoff
-	if lo <= 0 {
-		lo = 250 * time.Millisecond
+	if err != nil {
+		return nil, err
 	}
-	if hi <= 0 {
-		hi = 8 * time.Second
-	}
-	ceil := lo << min(attempt, 20)
-	if ceil > hi || ceil <= 0 {
-		ceil = hi
-	}
-	// Full jitter: spread clients that failed together over the window.
-	return lo/2 + rand.N(ceil-lo/2+1)
+	return resp, nil
 }
 
 // Retryable reports whether a response or error is worth another attempt:
@@ -141,15 +124,4 @@ func RetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return max(0, t.Sub(now)), true
 	}
 	return 0, false
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
 }
