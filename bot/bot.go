@@ -50,7 +50,7 @@ const DefaultContact = "your Microsoft account manager or partner"
 // FAQ does not cover a question. It is set on the calibration part of the
 // labelled questions (eval/testdata/calibration.tsv), which nothing is
 // trained on: `faqbot eval` prints the trade-off at each threshold.
-const DefaultMinConfidence = 0.6
+const DefaultMinConfidence = 0.65
 
 // Bot answers questions from the FAQ.
 type Bot struct {

@@ -21,6 +21,9 @@ var actionVerbs = map[string]bool{
 	"sort": true, "bring": true, "put": true, "get": true, "add": true, "schedule": true,
 	"send": true, "publish": true, "connect": true, "sync": true, "stop": true, "kill": true, "find": true,
 	"give": true, "grant": true, "exempt": true, "approve": true,
+	"clone": true, "copy": true, "duplicate": true, "book": true, "arrange": true, "spin": true, "undo": true,
+	"rerun": true, "revert": true, "reconnect": true, "resend": true, "recreate": true, "install": true,
+	"configure": true, "update": true, "change": true, "edit": true,
 }
 
 // notImperative are words that, right after a clause's first word, show it

@@ -9,7 +9,10 @@ import (
 // intent is which concepts a question holds and where.
 type intent struct {
 	strongDefers, timeAsks, continuations []mention
-	removal, outbound, realTime, migrate  []mention
+	// feared are deferrals only supposed ("if we're not done by the
+	// deadline, …"): an ask unless the question only asks what happens.
+	feared                               []mention
+	removal, outbound, realTime, migrate []mention
 	// realTimeTopic are the mentions of real-time journeys that are what
 	// the question is about, not advice quoted ("a dialog tells me to use
 	// real-time journeys").
@@ -32,14 +35,16 @@ const proximity = 12
 var task = newConcept("task", with(w(
 	`how (?:do|can|should|would|could|to) (?:i|we|you|one)?`, `how (?:i|we)(?: can| do| should| could)?`, `how to`, `steps?`, `walk (?:me|us) through`, `guide (?:me|us)`,
 	`(?:need|needs|want|wants|trying|try|tries|have|has|planning|going|got) to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|design|modify|copy|clone|fix|get)`,
-	`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help|investigate|disable|remove|hide|switch|stop|raise|increase|lift)`,
+	`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help|investigate|disable|remove|hide|switch|stop|raise|increase|lift|clone|copy|duplicate|spin|undo|rerun|edit|reconnect|resend|recreate|install)`,
+	`(?:needs?|wants?) (?:the |our |it |this |that |them )?(?:\w+ ){0,6}(?:updated|changed|fixed|built|created|set up|edited|cloned|copied|duplicated|published|scheduled|added)`,
 	`please (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|update|help|investigate|look)`,
 	`help(?: me| us)?`, `helfen`, `helpen`, `aider`, `ayud\w+`, `what (?:do|should) (?:i|we) do`,
+	`(?:spin|stand|whip|put)(?: \w+){0,2} (?:up|together)`,
 	`(?:'d|would) like to (?:build|create|set ?up|configure|send|schedule|change|edit|add|publish|republish|update|launch|run|make|design|modify|copy|clone|reuse|duplicate)`,
 	`(?:what'?s|what is|what are) the (?:procedure|process|steps?|way) (?:for|to)`,
 	`wat (?:moet|moeten|kan|kunnen) (?:ik|we|wij) doen`, `was (?:muss|müssen|soll|sollen|kann|können) (?:ich|wir) (?:tun|machen)`, `que (?:dois|devons)-(?:je|nous) faire`, `qu[ée] (?:debo|debemos|tengo que|tenemos que) hacer`,
 	`comment (?:je|on|nous|est-ce qu)`, `c[óo]mo (?:lo|la|los|las|le|les|me|nos|se) \w+`, `(?:los|the) (?:pasos|steps)`, `(?:die )?schritte`, `(?:de )?stappen`, `(?:les )?étapes`, `where (?:is|are) the (?:button|option|setting)`, `cannot find`, `can'?t find`,
-	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|cr[ée]er|configurer|puis-je|pouvons-nous|on fait)`, `c[óo]mo (?:puedo|podemos|hago|hacemos|configuro|creo)`, `qu[ée] hago`, `que faire`, `on fait comment`, `une id[ée]e`), "please_set_up"))
+	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `kannst du`, `können sie`, `könnt ihr`, `bitte`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|cr[ée]er|configurer|puis-je|pouvons-nous|on fait)`, `c[óo]mo (?:puedo|podemos|hago|hacemos|configuro|creo)`, `qu[ée] hago`, `que faire`, `on fait comment`, `une id[ée]e`), "please_set_up"))
 
 // generic ends text that makes what follows general ("when you try to …").
 var generic = regexp.MustCompile(`(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
@@ -47,6 +52,10 @@ var generic = regexp.MustCompile(`(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
 // hypothetical ends text that makes a problem only feared ("don't want
 // things to break", "if it fails").
 var hypothetical = regexp.MustCompile(`(?:^|[^\p{L}])(?:don'?t want|dont want|do not want|avoid|prevent|without|worried|afraid|risk|if|unless|might|could|would|will|may|in case|going to|gonna|about to)(?:\s+\S+){0,6}\s*$`)
+
+// conditional ends text that makes what follows a supposition ("if we're
+// not done by the deadline").
+var conditional = regexp.MustCompile(`(?:^|[^\p{L}])(?:if|in case|unless|suppose|supposing|should)(?:\s+\S+){0,8}\s*$`)
 
 // tail is the last words before a match, enough for generic and
 // hypothetical to read, so that checking them stays cheap however long the
@@ -78,7 +87,9 @@ func readIntent(text string) intent {
 	realTimes := find(realTime)
 	doings := find(doing)
 	return intent{
-		strongDefers: find(strongDefer), timeAsks: find(timeAsk), continuations: find(continuation),
+		strongDefers: mentions(strongDefer, text, g, starts, func(before string) bool { return !conditional.MatchString(tail(before)) }),
+		feared:       mentions(strongDefer, text, g, starts, func(before string) bool { return conditional.MatchString(tail(before)) }),
+		timeAsks:     find(timeAsk), continuations: find(continuation),
 		removal:  find(removalTarget),
 		outbound: find(outboundThing), realTime: realTimes, realTimeTopic: notAdvice(text, starts, realTimes), migrate: find(migration),
 		problem: problems, doing: doings, doingAffirmed: notDenied(text, starts, doings), task: append(taskMentions, orders...), enable: find(reenable), social: find(social),
@@ -88,7 +99,7 @@ func readIntent(text string) intent {
 
 // extension: asking for the removal to come later for us.
 func (i intent) extension() bool {
-	if len(i.strongDefers) > 0 {
+	if len(i.strongDefers) > 0 || (len(i.feared) > 0 && len(i.info) == 0) {
 		return true
 	}
 	switch {
