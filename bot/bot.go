@@ -50,7 +50,7 @@ const DefaultContact = "your Microsoft account manager or partner"
 // FAQ does not cover a question. It is set on the calibration part of the
 // labelled questions (eval/testdata/calibration.tsv), which nothing is
 // trained on: `faqbot eval` prints the trade-off at each threshold.
-const DefaultMinConfidence = 0.65
+const DefaultMinConfidence = 0.67
 
 // Bot answers questions from the FAQ.
 type Bot struct {
@@ -67,7 +67,10 @@ type Bot struct {
 	// model weighs whether the FAQ answers a question; ranker reorders
 	// retrieval's first sections.
 	model, ranker *logreg.Model
-	units         unitCache
+	// escalation takes a second look at questions the policy's rules let
+	// pass.
+	escalation *logreg.Sparse
+	units      unitCache
 }
 
 // New returns a bot that searches with s. It fails only when the
@@ -82,7 +85,11 @@ func New(s Searcher, opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bot{search: s, writer: opts.Writer, clock: opts.Clock, minConf: opts.MinConfidence, log: opts.Logger, onFallback: opts.OnModelFallback, onDropped: opts.OnUngroundedSentences, model: model, ranker: ranker}
+	escalation, err := loadEscalation()
+	if err != nil {
+		return nil, err
+	}
+	b := &Bot{search: s, writer: opts.Writer, clock: opts.Clock, minConf: opts.MinConfidence, log: opts.Logger, onFallback: opts.OnModelFallback, onDropped: opts.OnUngroundedSentences, model: model, ranker: ranker, escalation: escalation}
 	if b.clock == nil {
 		b.clock = time.Now
 	}
@@ -173,7 +180,7 @@ func (b *Bot) Retrieve(ctx context.Context, q Question, mode retrieval.Mode) (Re
 	if text == "" {
 		return Retrieval{}, ErrEmptyQuestion
 	}
-	d := Classify(text)
+	d := b.classify(text)
 	query := b.standalone(ctx, q, d.Clean)
 	rank, err := b.search.Search(ctx, retrieval.Query{Text: strings.TrimSpace(query + " " + d.Hint), K: 10, Mode: mode})
 	if err != nil {

@@ -40,11 +40,11 @@ func Classify(text string) Decision {
 	i := readIntent(d.Clean)
 	switch {
 	case i.extension():
-		d.Reason, d.Topic, d.Hint = ExtensionRequest, topicExtension, "request an extension to the removal date"
+		d.Reason, d.Topic, d.Hint = ExtensionRequest, topicExtension, hintExtension
 	case i.reenable():
-		d.Reason, d.Topic, d.Hint = UnsupportedOutbound, topicReenable, "enable outbound marketing"
+		d.Reason, d.Topic, d.Hint = UnsupportedOutbound, topicReenable, hintReenable
 	case i.socialHelp():
-		d.Reason, d.Topic, d.Hint = UnsupportedOutbound, topicSocial, "social posting LinkedIn lead generation removed"
+		d.Reason, d.Topic, d.Hint = UnsupportedOutbound, topicSocial, hintSocial
 	case i.troubleshooting():
 		d.Reason, d.Topic = UnsupportedOutbound, topicTroubleshooting
 	case i.outboundHowTo():
@@ -54,6 +54,32 @@ func Classify(text string) Decision {
 	}
 	return d
 }
+
+// learnedReason names why a question the learned model escalated goes to
+// people, from the concepts it holds: the model says whether, not why.
+func learnedReason(text string) (Reason, string, string) {
+	i := readIntent(text)
+	switch {
+	case len(i.strongDefers)+len(i.feared)+len(i.timeAsks)+len(i.continuations) > 0:
+		return ExtensionRequest, topicExtension, hintExtension
+	case len(i.human) > 0:
+		return UserRequest, topicPerson, ""
+	case len(i.enable) > 0:
+		return UnsupportedOutbound, topicReenable, hintReenable
+	case len(i.social) > 0:
+		return UnsupportedOutbound, topicSocial, hintSocial
+	case len(i.problem) > 0:
+		return UnsupportedOutbound, topicTroubleshooting, ""
+	}
+	return UnsupportedOutbound, topicHowTo, ""
+}
+
+// Hints: each topic in the FAQ's own terms, added to the search.
+const (
+	hintExtension = "request an extension to the removal date"
+	hintReenable  = "enable outbound marketing"
+	hintSocial    = "social posting LinkedIn lead generation removed"
+)
 
 // Topics of escalated questions, as the escalation message names them.
 const (

@@ -39,11 +39,21 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	l2 := fs.Float64("l2", defaultL2, "regularisation strength of both models")
 	ablation := fs.Bool("ablate", false, "instead of training, report the answerability model's held-out log loss without each feature in turn")
 	cv := fs.Bool("cv", false, "instead of training, report leave-one-writer-out log loss for a range of -l2 values")
+	escPath := fs.String("escalation", "", "write the escalation model to this file (and train nothing else)")
+	cvEsc := fs.Bool("cv-escalation", false, "instead of training, report leave-one-writer-out precision and recall of the escalation rules and model")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return fmt.Errorf("want labelled question files")
+	}
+	// The escalation model reads only the question's words and the rules'
+	// verdict: no index needed.
+	switch {
+	case *cvEsc:
+		return crossValidateEscalation(out, fs.Args())
+	case *escPath != "":
+		return trainEscalation(out, *escPath, fs.Args())
 	}
 	b, err := offlineBot(ctx)
 	if err != nil {

@@ -202,12 +202,12 @@ func TestEvalHoldoutSet(t *testing.T) {
 
 // The calibration part: written by writers the models never learned
 // from, and where the answer threshold was set. Escalation recall is held
-// at what it reaches today (0.90), short of the 0.95 aimed for. Its misses
-// are never printed: reading them would turn it into tuning data.
+// at the 0.95 issue 10 asks for. Its misses are never printed: reading
+// them would turn it into tuning data.
 func TestEvalCalibrationSet(t *testing.T) {
 	rep := evalReport(t, "../../eval/testdata/calibration.tsv")
 	rep.Misses = nil
-	checkBar(t, rep, bar{recall1: 0.85, recall3: 0.95, escP: 0.9, escR: 0.89, declined: 0.85, answered: 0.9})
+	checkBar(t, rep, bar{recall1: 0.85, recall3: 0.95, escP: 0.9, escR: 0.95, declined: 0.85, answered: 0.9})
 }
 
 func checkBar(t *testing.T, rep eval.Report, b bar) {
