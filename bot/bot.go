@@ -73,9 +73,9 @@ type Bot struct {
 	units      unitCache
 }
 
-// New returns a bot that searches with s. It fails only when the
-// answerability model built into the binary does not fit its signals, a
-// build error that tests catch.
+// New returns a bot that searches with s. It fails only when a model
+// built into the binary (answerability, reranker, escalation) cannot be
+// read or does not fit its signals, a build error that tests catch.
 func New(s Searcher, opts Options) (*Bot, error) {
 	model, err := loadAnswerability()
 	if err != nil {
