@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/faqbot/faqbot/corpus"
+	"github.com/faqbot/faqbot/internal/egress/egresstest"
 )
 
 // secretPage is a Markdown page that must never become the serving corpus.
@@ -28,22 +29,6 @@ func faqPage(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return faq
-}
-
-// serveOn runs h on the loopback address ip; 127.0.0.2 stands for a
-// public host that FAQBOT_REFRESH_HOSTS allows.
-func serveOn(t *testing.T, ip string, h http.Handler) *httptest.Server {
-	t.Helper()
-	ln, err := net.Listen("tcp", ip+":0")
-	if err != nil {
-		t.Skipf("cannot listen on %s: %v", ip, err)
-	}
-	s := httptest.NewUnstartedServer(h)
-	s.Listener.Close()
-	s.Listener = ln
-	s.Start()
-	t.Cleanup(s.Close)
-	return s
 }
 
 // bannerServer greets every connection as an SSH server does.
@@ -91,12 +76,12 @@ func TestRefreshRefusesSourcesAnswersWouldLeak(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	internal := serveOn(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	internal := egresstest.ServeOn(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/markdown")
 		io.WriteString(w, secretPage)
 	}))
 	_, internalPort, _ := net.SplitHostPort(internal.Listener.Addr().String())
-	public := serveOn(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	public := egresstest.ServeOn(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/to-loopback.md":
 			http.Redirect(w, r, internal.URL+"/internal.md", http.StatusFound)

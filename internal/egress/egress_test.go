@@ -5,12 +5,13 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/faqbot/faqbot/internal/egress/egresstest"
 )
 
 func TestParse(t *testing.T) {
@@ -100,22 +101,6 @@ func TestCheckAddr(t *testing.T) {
 	}
 }
 
-// serveOn starts h on a loopback address of its own (127.0.0.2 is not
-// 127.0.0.1, so a policy can allow one and not the other).
-func serveOn(t *testing.T, ip string, h http.Handler) *httptest.Server {
-	t.Helper()
-	ln, err := net.Listen("tcp", ip+":0")
-	if err != nil {
-		t.Skipf("cannot listen on %s: %v", ip, err)
-	}
-	s := httptest.NewUnstartedServer(h)
-	s.Listener.Close()
-	s.Listener = ln
-	s.Start()
-	t.Cleanup(s.Close)
-	return s
-}
-
 func get(t *testing.T, c *http.Client, u string) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -134,11 +119,11 @@ func get(t *testing.T, c *http.Client, u string) (string, error) {
 }
 
 func TestClient(t *testing.T) {
-	internal := serveOn(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	internal := egresstest.ServeOn(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "internal secrets")
 	}))
 	_, internalPort, _ := net.SplitHostPort(internal.Listener.Addr().String())
-	public := serveOn(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	public := egresstest.ServeOn(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/faq.md":
 			io.WriteString(w, "## public FAQ")
@@ -184,7 +169,7 @@ func TestClient(t *testing.T) {
 
 func TestClientIgnoresProxies(t *testing.T) {
 	proxied := false
-	proxy := serveOn(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	proxy := egresstest.ServeOn(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		proxied = true
 		io.WriteString(w, "## via the proxy")
 	}))
