@@ -129,7 +129,9 @@ var (
 			`repouss\w+`, `d[ée]cal(?:er|é|e|ez)`,
 			`período de gracia`, `periodo de gracia`,
 			`prórroga`, `prorrogar`, `aplaz\w+`, `pospon\w+`, `extensión`, `ampliación del plazo`, `no (?:estaremos|llegamos|llegaremos) a tiempo`,
-			`proroga`, `prorogare`, `prorrogação`)))
+			`proroga`, `prorogare`, `prorrogação`,
+			// Polish.
+			`przedłuż\p{L}*`, `przesun\p{L}* (?:\p{L}+ ){0,2}termin\p{L}*`, `odrocz\p{L}*`)))
 
 	// timeAsk asks for time: an extension next to the removal ("a few more
 	// months before outbound goes away").
@@ -137,7 +139,7 @@ var (
 		with(w(`(?:bis|tot|jusqu'(?:à|a|au|en)|hasta|fino a|fino alla|até|ate)(?: \w+)? (?:ende|eind|fin|finales|fine|final|fim|q[1-4]|\d{4}|`+months+`|`+seasons+`)`,
 			// Softer words for the same ask: "some latitude on the date",
 			// "would an accommodation be possible".
-			`latitude`, `leeway`, `breathing (?:room|space)`, `headroom`, `report(?:e|ez|é|ée|ions)`, `leniency`, `flexib\w+`, `accommodat\w+`, `concession`, `indulgence`, `suspen(?:d|ds|ded|ding|sion)`,
+			`latitude`, `leeway`, `wiggle room`, `breathing (?:room|space)`, `headroom`, `report(?:e|ez|é|ée|ions)`, `leniency`, `flexib\w+`, `accommodat\w+`, `concession`, `indulgence`, `suspen(?:d|ds|ded|ding|sion)`,
 			`(?:won'?t|will not|wouldn'?t|would not) have (?:\w+ )?(?:finished|completed|migrated|moved|transitioned|switched|rebuilt|done)`,
 			`(?:until|till|til) (?:there'?s|there is|we(?:'re| are| have|'ve)|our|the (?:freeze|project|new|rollout|audit|migration)|(?:\w+ ){0,3}(?:parity|lifts?|is live|goes live|are live))`,
 			`(?:ein|einem|um ein|un|one|another|een|nog een) (?:quartal|trimestre|kwartaal|quarter)`, `opschort\w*`, `op te schorten`, `aussetz\w*`, `suspendre`, `suspender`, `sospender`,
@@ -165,7 +167,7 @@ var (
 			`leave(?: \w+){0,3} (?:on|running|alive|active|enabled)`, `(?:dispose|disposer|disponer|disporre) (?:of|de|di)`, `seguir con`, `(?:tenere|mantenere|lasciare) (?:\w+ ){0,2}attiv\w*`, `(?:manter|deixar) (?:\w+ ){0,2}ativ\w*`, `(?:com|con) (?:o |l'|il )?(?:outbound|obm|m[óo]dulo) (?:ligado|acceso|attivo|ativo)`, `(?:ficar|continuar|manter|mantenha|deixem) (?:\w+ )?ligad[oa]`, `(?:rimanere|restare|resti|rimanga) (?:\w+ )?(?:attiv\w|acces\w)`, `continue (?:to use|using|running|with outbound)`,
 			`stay(?:s|ed|ing)? on (?:outbound|obm|it)`, `retain (?:access|outbound)`,
 			`(?:don'?t|do not|not|never) (?:remove|pull|switch|turn|shut|disable|kill|cut|take|sunset|retire)\w*`,
-			`weiter (?:nutzen|verwenden|laufen)`, `weiter(?:l[äa]uf|nutz|verwend|betreib)\w*`, `(?:aan|actief|beschikbaar) (?:te )?blijven`, `blijven (?:draaien|werken)`, `blijft (?:aan|actief|draaien)`, `laufen lassen`, `behalten`, `blijven gebruiken`, `laten (?:draaien|lopen)`, `aan laten`, `behouden`,
+			`weiter (?:nutzen|verwenden|laufen)`, `(?:dalej|nadal|dłużej) (?:działa\p{L}*|używa\p{L}*|korzysta\p{L}*)`, `weiter(?:l[äa]uf|nutz|verwend|betreib)\w*`, `(?:aan|actief|beschikbaar) (?:te )?blijven`, `blijven (?:draaien|werken)`, `blijft (?:aan|actief|draaien)`, `laufen lassen`, `behalten`, `blijven gebruiken`, `laten (?:draaien|lopen)`, `aan laten`, `behouden`,
 			`continuer à utiliser`, `garder`, `conserver`, `laisser (?:tourner|actif)`, `dejar (?:funcionando|activo)`,
 			`seguir (?:usando|utilizando)`, `manten\w*`, `(?:siga|sigan|contin[úu]e|contin[úu]en) (?:\w+ )?(?:activo|activa|funcionando|disponible)`, `rest(?:e|ent|er|ions|iez) (?:actif|active|actifs|disponible|allum[ée]|en (?:place|service))`, `no (?:nos )?(?:lo |la )?(?:quiten|quites|eliminen|retiren|apaguen)`, `laissez(?:-nous)?`, `nous laisser`), "keep_running"))
 
@@ -180,7 +182,7 @@ var (
 			`verwijder\w*`, `uitfasering`, `uitzetten`, `einddatum`,
 			`suppression`, `retrait`, `date limite`, `échéance`, `sortant`,
 			`eliminación`, `retirada`, `fecha límite`, `plazo`, `saliente`,
-			`rimozione`, `scadenza`, `remoção`, `prazo`, `spegnimento`, `dismissione`, `desligamento`, `desativa[çc][ãa]o`, `fine giugno`, `fim de junho`, `30 giugno`, `30 de junho`, `june shutdown`))
+			`rimozione`, `scadenza`, `remoção`, `prazo`, `spegnimento`, `dismissione`, `wyłącz\p{L}*`, `usunięci\p{L}*`, `desligamento`, `desativa[çc][ãa]o`, `fine giugno`, `fim de junho`, `30 giugno`, `30 de junho`, `june shutdown`))
 
 	// outboundThing is outbound marketing or something built in it.
 	outboundThing = newConcept("outbound",
@@ -231,7 +233,7 @@ var (
 			`(?:can|could|would|will) (?:you|someone|somebody|anyone|microsoft|ms|support)(?: please)? (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|look|update|help)`,
 			`please (?:set|create|build|configure|send|schedule|change|add|publish|enable|activate|turn|restore|fix|check|get|sort|update|help)`,
 			`set ?up`, `configur\w+`, `creat\w+`, `rais(?:e|es|ed|ing)`, `increas\w+`, `lift(?:s|ed|ing)?`, `bump(?:s|ed|ing)? up`, `disabl\w*`, `turn(?: \w+){0,2} off`, `switch(?: \w+){0,2} off`, `hid(?:e|ing)`, `suppress\w*`, `build\w*`, `schedul\w+`, `publish\w*`, `republish\w*`, `edit\w*`, `customi[sz]\w+`, `design\w*`, `launch\w*`,
-			`post(?:s|ed|ing)?`, `shar(?:e|ed|ing)`, `add(?:ing)?`, `cop(?:y|ies|ied|ying)`, `clon\w+`, `duplicat\w+`, `reus\w+`, `mont(?:ar|o|amos)`, `spin(?:ning)?(?: \w+){0,2} up`, `arm(?:ar|o|amos)`, `prepar\w+`, `param[ée]tr\w*`, `mettre en place`, `deactivat\w*`, `duplizier\w*`, `kopier\w*`, `anpass\w*`, `umstell\w*`, `änder\w*`, `bearbeit\w*`, `chang(?:e|es|ed|ing)`, `modif\w+`, `updat\w+`,
+			`post(?:s|ed|ing)?`, `shar(?:e|ed|ing)`, `add(?:ing)?`, `cop(?:y|ies|ied|ying)`, `clon\w+`, `duplicat\w+`, `reus\w+`, `mont(?:ar|o|amos)`, `spin(?:ning)?(?: \w+){0,2} up`, `arm(?:ar|o|amos)`, `prepar\w+`, `param[ée]tr\w*`, `mettre en place`, `ustawi\p{L}*`, `utworz\p{L}*`, `tworzy\p{L}*`, `skonfigur\p{L}*`, `deactivat\w*`, `duplizier\w*`, `kopier\w*`, `anpass\w*`, `umstell\w*`, `änder\w*`, `bearbeit\w*`, `chang(?:e|es|ed|ing)`, `modif\w+`, `updat\w+`,
 			`programm\w+`, `reprogramm\w+`, `planifi\w+`, `publi(?:er|é|ons|ez)`, `publicar`, `programar`, `planen`, `veröffentlich\w*`, `inplann\w*`, `plannen`, `anbind\w*`, `anzubinden`, `verbind\w*`, `koppel\w*`, `conect\w*`, `connecter`, `sync\w*`, `connect\w*`, `integrat\w*`,
 			`einrichten`, `erstellen`, `konfigurieren`, `bauen`, `anlegen`, `aufsetzen`, `wie (?:kann|können)`, `instellen`, `aanmaken`, `hoe (?:kan|moet)`,
 			`configurer`, `créer`, `comment (?:faire|créer|configurer)`, `configurar`, `crear`, `cómo (?:puedo|hago|configuro|creo)`))
@@ -294,7 +296,7 @@ var (
 			`met (?:iemand|een mens|een medewerker)`, `medewerker spreken`, `iemand (?:spreken|bellen)`, `(?:een )?echte? (?:persoon|mens)`,
 			`(?:mit )?jemande?m?(?: \w+)? (?:sprechen|reden|besprechen)`, `rückruf\w*`, `zurückruf\w*`, `ruf(?:t|en|e)? (?:\w+ ){0,3}zurück`, `am telefon`, `telefonisch`, `ansprechperson\w*`,
 			`(?:termin|workshop|meeting|call|gespräch|besprechung)(?: \w+){0,3} vereinbar\w*`, `join (?:our|us|the|a)(?: \w+){0,3} (?:kick-?off|meeting|call|workshop|session)`, `from a (?:person|human)`, `echte[rn]? (?:person|mensch|mitarbeiter)`,
-			`une vraie personne`, `un vrai humain`, `una persona real`,
+			`une vraie personne`, `un vrai humain`, `una persona real`, `(?:porozmawiać|rozmawiać) z (?:kimś|człowiekiem|osobą|konsultantem)`, `(?:otworzyć|założyć|zgłosić) (?:\w+ )?(?:zgłoszenie|ticket|sprawę)`,
 			`parler (?:à|a|avec) (?:quelqu'un|un humain|une personne|un conseiller|une vraie personne)`, `ouvrir (?:un )?ticket`, `cr[ée]er (?:un )?ticket`,
 			`hablar con (?:alguien|una persona|un humano|un agente)`, `abrir (?:un )?ticket`, `ticket (?:öffnen|aufmachen|aanmaken|openen)`), "talk_to_person"))
 
@@ -321,7 +323,7 @@ var (
 	// request frames a question as asking for something for us.
 	request = newConcept("request",
 		w(`(?:can|could|may|might|would|will) (?:we|i|you|u|microsoft|ms|they|our \w+|someone|somebody|anyone)`, `how (?:we|i) (?:can|could|should|do|must)`,
-			`est-ce qu'il existe`, `existe-t-il`, `envisageable`, `serait-il possible`, `(?:can|could|would|might|may) (?:that|this|it) be`, `demand(?:e|er|ez|ons)`, `(?:be|is it|it'?s) possible`, `is there (?:any|some)`, `obtain\w*`, `(?:written|formal|official) (?:confirmation|commitment|assurance)`, `appl(?:y|ies|ied|ying)(?: \w+)? for`,
+			`est-ce qu'il existe`, `existe-t-il`, `envisageable`, `serait-il possible`, `(?:can|could|would|might|may) (?:that|this|it) be`, `demand(?:e|er|ez|ons)`, `(?:be|is it|it'?s) possible`, `is there (?:any|some)`, `is there (?:\w+ )?(?:wiggle|room|flexibility|leeway|latitude|chance|way)`, `obtain\w*`, `(?:written|formal|official) (?:confirmation|commitment|assurance)`, `appl(?:y|ies|ied|ying)(?: \w+)? for`,
 			`(?:can|could|may|might|would|will|kan|kann|kunnen|können|peut|puede) (?:outbound|obm)`, `(?:irgend)?eine möglichkeit`, `gibt(?: es|'?s)`, `an wen`, `bitte[tn]`, `verzoek\w*`, `solicit\w*`, `quisi[ée]ramos`, `procedimiento`, `proc[ée]dure`, `obtenir`, `hay (?:alguna |algún |algun )?(?:forma|manera|posibilidad|modo)`, `nos dejen`, `dejarnos`, `asap`, `urgent\w*`, `is (?:it|there)(?: \w+)? (?:possible|a way|any way|anything|any chance|a chance|a process|an option|someone|a form)`,
 			`any (?:way|chance|option)`, `options?`, `please`, `pls`, `plz`, `kindly`, `request\w*`, `ask\w* (?:for|microsoft|ms)`, `apply\w* for`,
 			`(?:we|i) (?:need|want|would like|'d like|require|must have)`, `need(?:s|ed)?`, `(?:how|where|who) (?:do|can|should|would) (?:we|i)`, `what(?:'?s| is) the (?:route|process|way|procedure)`,
@@ -330,7 +332,8 @@ var (
 			`kunnen we`, `kan ik`, `kunnen jullie`, `kunt u`, `kan iemand`, `alstublieft`, `graag`, `liefst`,
 			`pouvons-nous`, `puis-je`, `pouvez-vous`, `pourriez-vous`, `vous pouvez`, `tu peux`, `tu pourrais`, `on peut`, `peut-on`, `est-ce qu'on peut`, `on a besoin`, `nous avons besoin`, `s'il vous plaît`, `svp`, `stp`,
 			`podemos`, `puedo`, `pueden`, `pod[ée]is`, `posso`, `possiamo`, `potete`, `potreste`, `per favore`, `c'[eè] (?:un )?modo`, `[èe] possibile`, `si pu[oò]`,
-			`tem como`, `d[áa] pra`, `voc[êe]s (?:conseguem|podem)`, `podem`, `poderiam`, `precisamos`, `preciso`, `aanvra\w*`, `aan te vragen`, `(?:à|a) qui`, `a qui[ée]n`, `ask that`, `on (?:our|my) behalf`, `podr[íi]an`, `se puede`, `me lo`, `nos lo`, `necesitamos`, `necesito`, `por favor`, `porfa`, `como hacemos`, `c[óo]mo hacemos`, `como (?:é que )?(?:fazemos|podemos|se faz|pedimos)`, `come (?:si ottiene|si fa|facciamo|possiamo|chiediamo)`, `a quem`, `a chi`, `possiamo chiedere`, `ci serv\w+`, `podemos pedir`, `podem`, `pedido`, `richiesta`))
+			`tem como`, `d[áa] pra`, `voc[êe]s (?:conseguem|podem)`, `podem`, `poderiam`, `precisamos`, `preciso`, `aanvra\w*`, `aan te vragen`, `(?:à|a) qui`, `a qui[ée]n`, `ask that`, `on (?:our|my) behalf`, `podr[íi]an`, `se puede`, `me lo`, `nos lo`, `necesitamos`, `necesito`, `por favor`, `porfa`, `como hacemos`, `c[óo]mo hacemos`, `como (?:é que )?(?:fazemos|podemos|se faz|pedimos)`, `come (?:si ottiene|si fa|facciamo|possiamo|chiediamo)`, `a quem`, `a chi`, `possiamo chiedere`, `ci serv\w+`, `podemos pedir`, `podem`, `pedido`, `richiesta`,
+			`(?:ask|asks|asking|asked|wonder\w*|want to know|wants to know) (?:if|whether)`, `da się`, `prosi\p{L}*`, `prosimy`, `czy (?:można|możemy|mogą|mogę)`))
 )
 
 // mention is where a concept occurs, in words from the question's start.

@@ -44,7 +44,7 @@ var task = newConcept("task", with(w(
 	`(?:what'?s|what is|what are) the (?:procedure|process|steps?|way) (?:for|to)`,
 	`wat (?:moet|moeten|kan|kunnen) (?:ik|we|wij) doen`, `was (?:muss|müssen|soll|sollen|kann|können) (?:ich|wir) (?:tun|machen)`, `que (?:dois|devons)-(?:je|nous) faire`, `qu[ée] (?:debo|debemos|tengo que|tenemos que) hacer`,
 	`comment (?:je|on|nous|est-ce qu)`, `c[óo]mo (?:lo|la|los|las|le|les|me|nos|se) \w+`, `(?:los|the) (?:pasos|steps)`, `(?:die )?schritte`, `(?:de )?stappen`, `(?:les )?étapes`, `where (?:is|are) the (?:button|option|setting)`, `cannot find`, `can'?t find`,
-	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `kannst du`, `können sie`, `könnt ihr`, `bitte`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|cr[ée]er|configurer|puis-je|pouvons-nous|on fait)`, `c[óo]mo (?:puedo|podemos|hago|hacemos|configuro|creo)`, `qu[ée] hago`, `que faire`, `on fait comment`, `une id[ée]e`), "please_set_up"))
+	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `kannst du`, `können sie`, `könnt ihr`, `bitte`, `jak (?:to )?(?:ustawić|zrobić|skonfigurować|utworzyć|zmienić)`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|cr[ée]er|configurer|puis-je|pouvons-nous|on fait)`, `c[óo]mo (?:puedo|podemos|hago|hacemos|configuro|creo)`, `qu[ée] hago`, `que faire`, `on fait comment`, `une id[ée]e`), "please_set_up"))
 
 // generic ends text that makes what follows general ("when you try to …").
 var generic = regexp.MustCompile(`(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
@@ -56,6 +56,10 @@ var hypothetical = regexp.MustCompile(`(?:^|[^\p{L}])(?:don'?t want|dont want|do
 // conditional ends text that makes what follows a supposition ("if we're
 // not done by the deadline").
 var conditional = regexp.MustCompile(`(?:^|[^\p{L}])(?:if|in case|unless|suppose|supposing|should)(?:\s+\S+){0,8}\s*$`)
+
+// negated ends text that denies what follows ("and not wait until the
+// last moment").
+var negated = regexp.MustCompile(`(?:^|[^\p{L}])(?:not|don'?t|do not|never|no need to|without)(?:\s+\S+)?\s*$`)
 
 // tail is the last words before a match, enough for generic and
 // hypothetical to read, so that checking them stays cheap however long the
@@ -87,11 +91,12 @@ func readIntent(text string) intent {
 	realTimes := find(realTime)
 	doings := find(doing)
 	return intent{
-		strongDefers: mentions(strongDefer, text, g, starts, func(before string) bool { return !conditional.MatchString(tail(before)) }),
-		feared:       mentions(strongDefer, text, g, starts, func(before string) bool { return conditional.MatchString(tail(before)) }),
-		timeAsks:     find(timeAsk), continuations: find(continuation),
-		removal:  find(removalTarget),
-		outbound: find(outboundThing), realTime: realTimes, realTimeTopic: notAdvice(text, starts, realTimes), migrate: find(migration),
+		strongDefers:  mentions(strongDefer, text, g, starts, func(before string) bool { return !conditional.MatchString(tail(before)) }),
+		feared:        mentions(strongDefer, text, g, starts, func(before string) bool { return conditional.MatchString(tail(before)) }),
+		timeAsks:      mentions(timeAsk, text, g, starts, func(before string) bool { return !negated.MatchString(tail(before)) }),
+		continuations: find(continuation),
+		removal:       find(removalTarget),
+		outbound:      find(outboundThing), realTime: realTimes, realTimeTopic: notAdvice(text, starts, realTimes), migrate: find(migration),
 		problem: problems, doing: doings, doingAffirmed: notDenied(text, starts, doings), task: append(taskMentions, orders...), enable: find(reenable), social: find(social),
 		future: find(future), info: find(info), reasons: find(reasons), human: find(human), request: append(find(request), orders...), strongRequest: append(find(strongRequest), orders...),
 	}
@@ -147,7 +152,8 @@ func (i intent) socialHelp() bool {
 // things to break") is no problem yet. A long report may state the
 // problem far from where it names outbound; a plea for help binds them.
 func (i intent) troubleshooting() bool {
-	problems := closerTo(i.problem, i.outbound, i.realTimeTopic)
+	// "Do we lose our data?" asks whether a loss happens; it reports none.
+	problems := closerTo(outside(i.problem, i.info), i.outbound, i.realTimeTopic)
 	if len(problems) == 0 || (len(i.info) > 0 && len(i.strongRequest) == 0) {
 		return false
 	}
