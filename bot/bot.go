@@ -69,7 +69,7 @@ type Bot struct {
 	model, ranker *logreg.Model
 	// escalation takes a second look at questions the policy's rules let
 	// pass.
-	escalation *logreg.Sparse
+	escalation *escalationModels
 	units      unitCache
 }
 

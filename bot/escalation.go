@@ -21,17 +21,28 @@ import (
 //go:embed escalation.json
 var escalationJSON []byte
 
+// escalationModels are the two learned looks: whether a question goes to
+// people, and, for one that does, whether it asks for more time (the
+// reason the hand-off names and the hint retrieval gets).
+type escalationModels struct {
+	Escalate  *logreg.Sparse `json:"escalate"`
+	Extension *logreg.Sparse `json:"extension"`
+}
+
 // EscalationThreshold is the model's probability from which a question the
 // rules let pass goes to people. Set by leaving each writer of the tuning
 // part out in turn (faqbot-train -cv-escalation), where rules and model
 // together keep a precision of about 0.97.
 const EscalationThreshold = 0.7
 
-// loadEscalation reads the checked-in model.
-func loadEscalation() (*logreg.Sparse, error) {
-	var m logreg.Sparse
+// loadEscalation reads the checked-in models.
+func loadEscalation() (*escalationModels, error) {
+	var m escalationModels
 	if err := json.Unmarshal(escalationJSON, &m); err != nil {
 		return nil, fmt.Errorf("read escalation model: %w", err)
+	}
+	if m.Escalate == nil || m.Extension == nil {
+		return nil, fmt.Errorf("read escalation model: a model is missing (run go generate ./bot)")
 	}
 	return &m, nil
 }
@@ -62,8 +73,10 @@ func (b *Bot) classify(text string) Decision {
 	if d.Reason != NoEscalation || b.escalation == nil {
 		return d
 	}
-	if b.escalation.Predict(EscalationFeatures(d)) >= EscalationThreshold {
-		d.Reason, d.Topic, d.Hint = learnedReason(d.Clean)
+	features := EscalationFeatures(d)
+	if b.escalation.Escalate.Predict(features) >= EscalationThreshold {
+		more := b.escalation.Extension.Predict(features) >= 0.5
+		d.Reason, d.Topic, d.Hint = learnedReason(d.Clean, more)
 	}
 	return d
 }

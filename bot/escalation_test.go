@@ -20,7 +20,10 @@ func TestEscalationFeatures(t *testing.T) {
 
 // The model adds escalations the rules miss and never removes one.
 func TestClassifyTakesTheModelsSecondLook(t *testing.T) {
-	b := &Bot{escalation: &logreg.Sparse{Weights: map[string]float64{"w:zorbl": 10, "w:extension": -20}, Bias: -5}}
+	b := &Bot{escalation: &escalationModels{
+		Escalate:  &logreg.Sparse{Weights: map[string]float64{"w:zorbl": 10, "w:extension": -20}, Bias: -5},
+		Extension: &logreg.Sparse{Weights: map[string]float64{"w:glorp": 10}, Bias: -5},
+	}}
 	tests := []struct {
 		q    string
 		want Reason
@@ -28,6 +31,8 @@ func TestClassifyTakesTheModelsSecondLook(t *testing.T) {
 		{"we need zorbl for our outbound journeys", UnsupportedOutbound},
 		{"zorbl: can we hold on to outbound for a few more months?", ExtensionRequest},
 		{"what is zorbl?", UnsupportedOutbound},
+		// The reason model names more time where no concept of time does.
+		{"zorbl glorp for our outbound", ExtensionRequest},
 		{"when is outbound removed?", NoEscalation},
 		// The rules escalate; the model's low score does not undo it.
 		{"Can we get an extension past June 30?", ExtensionRequest},
@@ -56,7 +61,7 @@ func TestLearnedReason(t *testing.T) {
 		{"a new outbound event for November", UnsupportedOutbound, topicHowTo},
 	}
 	for _, tt := range tests {
-		if r, topic, _ := learnedReason(tt.q); r != tt.want || topic != tt.topic {
+		if r, topic, _ := learnedReason(tt.q, false); r != tt.want || topic != tt.topic {
 			t.Errorf("learnedReason(%q) = %q/%q, want %q/%q", tt.q, r, topic, tt.want, tt.topic)
 		}
 	}
@@ -69,7 +74,7 @@ func TestShippedEscalationModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Weights) == 0 {
+	if len(m.Escalate.Weights) == 0 || len(m.Extension.Weights) == 0 {
 		t.Fatal("empty escalation model; run go generate ./bot")
 	}
 	b := &Bot{escalation: m}

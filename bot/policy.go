@@ -56,11 +56,12 @@ func Classify(text string) Decision {
 }
 
 // learnedReason names why a question the learned model escalated goes to
-// people, from the concepts it holds: the model says whether, not why.
-func learnedReason(text string) (Reason, string, string) {
+// people: more time when the reason model says so (moreTime) or the
+// question speaks of time, else from the concepts it holds.
+func learnedReason(text string, moreTime bool) (Reason, string, string) {
 	i := readIntent(text)
 	switch {
-	case len(i.strongDefers)+len(i.feared)+len(i.timeAsks)+len(i.continuations) > 0:
+	case moreTime || len(i.strongDefers)+len(i.feared)+len(i.timeAsks)+len(i.continuations) > 0:
 		return ExtensionRequest, topicExtension, hintExtension
 	case len(i.human) > 0:
 		return UserRequest, topicPerson, ""

@@ -12,48 +12,84 @@ import (
 	"github.com/faqbot/faqbot/internal/logreg"
 )
 
-// escalationSeed makes the escalation model reproducible: go generate
+// escalationSeed makes the escalation models reproducible: go generate
 // twice writes the same file.
 const escalationSeed = 1
 
-// escalationRows reads the labelled questions whose escalation is decided
-// (not "any"): their features for the escalation model, the label, the
-// writer and whether the rules alone escalate.
-func escalationRows(files []string) (rows [][]string, ys []bool, groups []string, rules []bool, err error) {
+// extensionAnchor is the FAQ section that answers requests for more time:
+// an escalated question expected there is labelled a request for more time
+// for the reason model.
+const extensionAnchor = "i-cant-transition-by-the-outbound-marketing-removal-date-can-i-request-an-extension"
+
+// escalationFile is what bot/escalation.json holds.
+type escalationFile struct {
+	Escalate  *logreg.Sparse `json:"escalate"`
+	Extension *logreg.Sparse `json:"extension"`
+}
+
+// escalationData are the labelled questions whose escalation is decided
+// (not "any"), as the escalation models read them.
+type escalationData struct {
+	rows   [][]string // features
+	ys     []bool     // escalate
+	more   []bool     // escalate, expected at the extension section
+	groups []string   // writers
+	rules  []bool     // the rules alone escalate
+}
+
+func escalationRows(files []string) (escalationData, error) {
+	var e escalationData
 	for _, name := range files {
 		cases, err := readCases(name)
 		if err != nil {
-			return nil, nil, nil, nil, err
+			return e, err
 		}
 		for _, c := range cases {
 			if c.Escalate == eval.Any {
 				continue
 			}
 			d := bot.Classify(c.Question)
-			rows = append(rows, bot.EscalationFeatures(d))
-			ys = append(ys, c.Escalate == eval.Yes)
-			groups = append(groups, writer(c.ID))
-			rules = append(rules, d.Reason != bot.NoEscalation)
+			e.rows = append(e.rows, bot.EscalationFeatures(d))
+			e.ys = append(e.ys, c.Escalate == eval.Yes)
+			e.more = append(e.more, c.Escalate == eval.Yes && slices.Contains(c.Expected, extensionAnchor))
+			e.groups = append(e.groups, writer(c.ID))
+			e.rules = append(e.rules, d.Reason != bot.NoEscalation)
 		}
 	}
-	return rows, ys, groups, rules, nil
+	return e, nil
 }
 
-// trainEscalation fits the escalation model on files and writes it to path.
+// escalated keeps the rows labelled escalate, with their extension labels.
+func (e escalationData) escalated() (rows [][]string, more []bool) {
+	for i := range e.rows {
+		if e.ys[i] {
+			rows, more = append(rows, e.rows[i]), append(more, e.more[i])
+		}
+	}
+	return rows, more
+}
+
+// trainEscalation fits the escalation models on files and writes them to
+// path.
 func trainEscalation(out io.Writer, path string, files []string) error {
-	rows, ys, _, _, err := escalationRows(files)
+	e, err := escalationRows(files)
 	if err != nil {
 		return err
 	}
-	m, err := logreg.FitSparse(rows, ys, logreg.SparseOptions{Seed: escalationSeed})
-	if err != nil {
+	var f escalationFile
+	if f.Escalate, err = logreg.FitSparse(e.rows, e.ys, logreg.SparseOptions{Seed: escalationSeed}); err != nil {
 		return fmt.Errorf("escalation: %w", err)
 	}
-	data, err := json.MarshalIndent(m, "", " ")
+	rows, more := e.escalated()
+	if f.Extension, err = logreg.FitSparse(rows, more, logreg.SparseOptions{Seed: escalationSeed}); err != nil {
+		return fmt.Errorf("escalation reason: %w", err)
+	}
+	data, err := json.MarshalIndent(f, "", " ")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "escalation: %d rows, %d weighted features, bias %.3f\n", len(rows), len(m.Weights), m.Bias)
+	fmt.Fprintf(out, "escalation: %d rows, %d weighted features; reason: %d rows, %d weighted features\n",
+		len(e.rows), len(f.Escalate.Weights), len(rows), len(f.Extension.Weights))
 	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
@@ -62,10 +98,11 @@ func trainEscalation(out io.Writer, path string, files []string) error {
 // recall of the rules, of the model, and of both together at several
 // thresholds: the evidence for bot.EscalationThreshold.
 func crossValidateEscalation(out io.Writer, files []string) error {
-	rows, ys, groups, rules, err := escalationRows(files)
+	e, err := escalationRows(files)
 	if err != nil {
 		return err
 	}
+	rows, ys, groups, rules := e.rows, e.ys, e.groups, e.rules
 	probs := make([]float64, len(rows))
 	writers := slices.Compact(slices.Sorted(slices.Values(groups)))
 	for _, held := range writers {
@@ -106,6 +143,35 @@ func crossValidateEscalation(out io.Writer, files []string) error {
 		report(fmt.Sprintf("model >= %.1f", t), func(i int) bool { return probs[i] >= t })
 		report(fmt.Sprintf("rules or model >= %.1f", t), func(i int) bool { return rules[i] || probs[i] >= t })
 	}
+	return crossValidateReason(out, e, writers)
+}
+
+// crossValidateReason reports, leaving each writer out, how often the
+// reason model tells a request for more time from other hand-offs.
+func crossValidateReason(out io.Writer, e escalationData, writers []string) error {
+	right, total := 0, 0
+	for _, held := range writers {
+		var rows [][]string
+		var more []bool
+		for i := range e.rows {
+			if e.ys[i] && e.groups[i] != held {
+				rows, more = append(rows, e.rows[i]), append(more, e.more[i])
+			}
+		}
+		m, err := logreg.FitSparse(rows, more, logreg.SparseOptions{Seed: escalationSeed})
+		if err != nil {
+			return err
+		}
+		for i := range e.rows {
+			if e.ys[i] && e.groups[i] == held {
+				total++
+				if (m.Predict(e.rows[i]) >= 0.5) == e.more[i] {
+					right++
+				}
+			}
+		}
+	}
+	fmt.Fprintf(out, "reason (more time or not), leaving each writer out: %.3f right of %d hand-offs\n", ratioOf(right, total), total)
 	return nil
 }
 
