@@ -197,17 +197,16 @@ func scoreSection(q question, r retrieval.Result, texts []quotable) sectionUnits
 	holdsType := su.holds
 	for i, qt := range texts {
 		t := qt.text
-		u := unit{text: t, pos: i, terms: map[string]bool{}}
+		u := unit{text: t, pos: i, terms: map[string]bool{}, score: -0.05 * float64(i)}
+		// Shared terms are summed in the unit's order, so that a score does
+		// not depend on a map's iteration order down to its last digit.
 		for _, term := range qt.terms {
 			// Asking whether something keeps working, the fate words are
 			// scored as a fate, not as shared words.
-			if q.terms[term] && !(q.fate && fateTerms[term]) {
+			if q.terms[term] && !(q.fate && fateTerms[term]) && !u.terms[term] {
 				u.terms[term] = true
+				u.score += q.weight[term]
 			}
-		}
-		u.score = -0.05 * float64(i)
-		for term := range u.terms {
-			u.score += q.weight[term]
 		}
 		// The FAQ bolds what a list item is about: "Outbound marketing
 		// **segments** won't be removed".

@@ -136,8 +136,9 @@ func (ix *Index) timeMatch(c *candidate, asks AnswerTypes) float64 {
 // makes "What is the capital of France?" score near zero everywhere.
 func (ix *Index) coverage(q []queryTerm, section int32) float64 {
 	span := ix.sectionSpan[section]
-	weight := map[int]float64{} // question word -> its IDF
-	found := map[int]float64{}  // question word -> credit in this section
+	// By question word, summed in the question's order: its IDF, and its
+	// credit in this section.
+	weight, found := make([]float64, wordCount(q)), make([]float64, wordCount(q))
 	for _, t := range q {
 		if t.pair {
 			continue

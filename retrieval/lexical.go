@@ -107,7 +107,7 @@ func bigram(a, b string) string { return a + " " + b }
 // ceiling is about the best BM25 score a document could get for q: every
 // word's term at full credit with a saturated frequency.
 func (l *lexical) ceiling(q []queryTerm) float64 {
-	best := map[int]float64{}
+	best := make([]float64, wordCount(q)) // by question word, summed in order
 	for _, t := range q {
 		if t.pair || t.creditOnly {
 			continue
@@ -119,6 +119,18 @@ func (l *lexical) ceiling(q []queryTerm) float64 {
 		total += s
 	}
 	return total
+}
+
+// wordCount is one more than the highest question word position q's
+// single-word terms come from: the length of a slice indexed by it.
+func wordCount(q []queryTerm) int {
+	n := 0
+	for _, t := range q {
+		if !t.pair {
+			n = max(n, t.word+1)
+		}
+	}
+	return n
 }
 
 // sectionShares returns, per term, the share of sections holding it, given

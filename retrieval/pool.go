@@ -111,33 +111,30 @@ type overlapHit struct {
 
 // overlap finds every question of the pool that shares a word with the
 // asked one, with how much they share: the weight of the asked words a
-// pool question covers (a word counts with weight[term] times the credit
+// pool question covers (a word counts with its weight times the credit
 // of its best matching term there) over the weight of both questions
 // together, a weighted Jaccard. A pool question that asks for more than
 // the asked one ("… for customers in government clouds?") shares less: a
 // near miss is near only when it adds little. It is linear in the postings
-// touched.
-func (p *questionPool) overlap(terms []queryTerm, weight map[string]float64) []overlapHit {
+// touched. words are the asked question's distinct words, whose order is
+// the order of the sums.
+func (p *questionPool) overlap(terms []queryTerm, words []qword) []overlapHit {
 	if p == nil {
 		return nil
 	}
 	total := 0.0
-	for _, w := range weight {
-		total += w
+	for _, w := range words {
+		total += w.weight()
 	}
 	if total == 0 {
 		return nil
 	}
-	bySource := map[string][]queryTerm{}
-	for _, t := range terms {
-		if !t.pair && t.source != "" {
-			bySource[t.source] = append(bySource[t.source], t)
-		}
-	}
+	bySource := sourceTerms(terms, words)
 	scores := make([]float64, len(p.texts))
 	best := make([]float64, len(p.texts)) // this word's credit per question
 	var touched, word []int32
-	for source, ts := range bySource {
+	for i, ts := range bySource {
+		weight := words[i].weight()
 		word = word[:0]
 		for _, t := range ts {
 			for _, post := range p.lex.postings[t.term] {
@@ -151,7 +148,7 @@ func (p *questionPool) overlap(terms []queryTerm, weight map[string]float64) []o
 			if scores[d] == 0 {
 				touched = append(touched, d)
 			}
-			scores[d] += weight[source] * math.Min(1, best[d]) / total
+			scores[d] += weight * math.Min(1, best[d]) / total
 			best[d] = 0
 		}
 	}
@@ -167,6 +164,22 @@ func (p *questionPool) overlap(terms []queryTerm, weight map[string]float64) []o
 		hits[i] = overlapHit{doc: d, share: share}
 	}
 	return hits
+}
+
+// sourceTerms groups the single-word terms that stand for a question word
+// by that word, in the order of words.
+func sourceTerms(terms []queryTerm, words []qword) [][]queryTerm {
+	at := make(map[string]int, len(words))
+	for i, w := range words {
+		at[w.term] = i
+	}
+	out := make([][]queryTerm, len(words))
+	for _, t := range terms {
+		if i, ok := at[t.source]; ok && !t.pair && t.source != "" {
+			out[i] = append(out[i], t)
+		}
+	}
+	return out
 }
 
 // topShares returns, per section (-1 for questions of none), the largest

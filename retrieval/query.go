@@ -192,8 +192,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	if ix.answers != nil {
 		rank.QLexicalCeiling = ix.answers.lex.ceiling(plan.answerTerms)
 	}
-	plan.named = ix.namedTerms(stems, qtoks)
-	plan.weights = ix.wordWeights(qtoks, plan.named)
+	plan.unique = ix.questionWords(qtoks, ix.namedTerms(stems, qtoks))
 	rank.Asks = TypeOf(q.Text)
 
 	if q.Mode != DenseOnly {
@@ -209,8 +208,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 			})
 		}
 	}
-	answered := ix.answers.overlap(plan.answerTerms, plan.weights)
-	unanswered := ix.unanswered.overlap(plan.unansweredTerms, plan.weights)
+	answered := ix.answers.overlap(plan.answerTerms, plan.unique)
+	unanswered := ix.unanswered.overlap(plan.unansweredTerms, plan.unique)
 	for _, h := range answered {
 		c := bySection(ix.answers.section[h.doc])
 		c.qoverlap = math.Max(c.qoverlap, h.share)

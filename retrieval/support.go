@@ -36,12 +36,9 @@ type queryPlan struct {
 	// terms, answerTerms and unansweredTerms are the words' terms in the
 	// passage index and the two question pools.
 	terms, answerTerms, unansweredTerms []queryTerm
-	// weights are the words' specificity by term, floored so that a
-	// question of everyday words still weighs something.
-	weights map[string]float64
-	// named marks the terms of words that are part of a named thing
-	// ("power automate", "a/b testing"): fully specific.
-	named map[string]bool
+	// unique are the distinct words, in the order the question first uses
+	// them.
+	unique []qword
 	// answeredTop and unansweredTop are, per section (-1 for none), the
 	// largest overlaps of the pools' questions with the asked one.
 	answeredTop, unansweredTop map[int32][]float64
@@ -90,26 +87,48 @@ func (ix *Index) namedTerms(stems []string, toks []token) map[string]bool {
 	return out
 }
 
-// textWeight is a text's weight as wordWeights measures words: the sum of
-// its distinct content words' weights.
+// qword is one distinct content word of a question. Sums over a question's
+// words run in the order the question first uses them, so that a score
+// does not depend on a map's iteration order down to its last digit.
+type qword struct {
+	term, word string
+	// named marks a word that is part of a named thing ("power automate",
+	// "a/b testing"): fully specific.
+	named bool
+	// spec is the word's specificity (termSpecificity).
+	spec float64
+}
+
+// weight is the word's weight in overlap measures, floored so that a
+// question of everyday words still weighs something.
+func (w qword) weight() float64 { return max(w.spec, minWordWeight) }
+
+// questionWords returns the distinct content words of toks, each with its
+// first surface form, in order of first use.
+func (ix *Index) questionWords(toks []token, named map[string]bool) []qword {
+	seen := make(map[string]bool, len(toks))
+	out := make([]qword, 0, len(toks))
+	for _, t := range toks {
+		if seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		out = append(out, qword{term: t.term, word: t.word, named: named[t.term], spec: ix.termSpecificity(t.term, t.word, named)})
+	}
+	return out
+}
+
+// textWeight is a text's weight as overlap measures words: the sum of its
+// distinct content words' weights.
 func (ix *Index) textWeight(text string) float64 {
 	ws := words(text)
 	stems := stemAll(ws)
 	toks := contentTokensOf(ws, stems)
 	total := 0.0
-	for _, w := range ix.wordWeights(toks, ix.namedTerms(stems, toks)) {
-		total += w
+	for _, w := range ix.questionWords(toks, ix.namedTerms(stems, toks)) {
+		total += w.weight()
 	}
 	return total
-}
-
-// wordWeights returns each distinct content word's weight, by term.
-func (ix *Index) wordWeights(toks []token, named map[string]bool) map[string]float64 {
-	out := make(map[string]float64, len(toks))
-	for term, word := range uniqueWords(toks) {
-		out[term] = max(ix.termSpecificity(term, word, named), minWordWeight)
-	}
-	return out
 }
 
 // termSpecificity is a word's specificity, full for words of named things.
@@ -146,7 +165,7 @@ func (ix *Index) termSpecificity(term, word string, named map[string]bool) float
 // title): words scattered over a long section ("Power BI" in one bullet,
 // "templates" in another) do not make an answer.
 func (ix *Index) support(plan queryPlan, section int32) Support {
-	words := uniqueWords(plan.words)
+	words := plan.unique
 	span := ix.sectionSpan[section]
 	inSection := ix.credit(plan.terms, func(term string) bool { return ix.lex.occursIn(term, span[0], span[1]) })
 	if ix.answers != nil && ix.answers.span[section][0] >= 0 {
@@ -157,16 +176,14 @@ func (ix *Index) support(plan queryPlan, section int32) Support {
 		}
 	}
 	s := Support{Words: len(words), PassageUncovered: math.Inf(1)}
-	spec := make(map[string]float64, len(words))
-	for term, word := range words {
-		spec[term] = ix.termSpecificity(term, word, plan.named)
-		s.Specific += spec[term]
-		gap := spec[term] * (1 - min(1, inSection[term]))
+	for _, w := range words {
+		s.Specific += w.spec
+		gap := w.spec * (1 - min(1, inSection[w.term]))
 		s.Uncovered += gap
 		s.MaxUncovered = max(s.MaxUncovered, gap)
-		if plan.named[term] {
+		if w.named {
 			s.Named++
-			if inSection[term] < 1 {
+			if inSection[w.term] < 1 {
 				s.NamedUncovered++
 			}
 		}
@@ -175,8 +192,8 @@ func (ix *Index) support(plan queryPlan, section int32) Support {
 	for p := span[0]; p <= span[1] && p >= 0; p++ {
 		inPassage := ix.credit(plan.terms, func(term string) bool { return title[term] || ix.lex.occursIn(term, p, p) })
 		gap := 0.0
-		for term := range words {
-			gap += spec[term] * (1 - min(1, max(inPassage[term], 0)))
+		for _, w := range words {
+			gap += w.spec * (1 - min(1, max(inPassage[w.term], 0)))
 		}
 		s.PassageUncovered = min(s.PassageUncovered, gap)
 	}
@@ -184,18 +201,6 @@ func (ix *Index) support(plan queryPlan, section int32) Support {
 		s.PassageUncovered = s.Uncovered
 	}
 	return s
-}
-
-// uniqueWords maps each distinct term of the question's words to its
-// surface word.
-func uniqueWords(toks []token) map[string]string {
-	out := make(map[string]string, len(toks))
-	for _, t := range toks {
-		if _, ok := out[t.term]; !ok {
-			out[t.term] = t.word
-		}
-	}
-	return out
 }
 
 // credit is, per question word (by its term), the weight of its best
