@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/philippgille/chromem-go"
 
@@ -47,6 +48,9 @@ type Index struct {
 	embedder   Embedder
 	collection *chromem.Collection // nil when embeddings failed at build
 	denseErr   error
+
+	// candidatePool keeps searches' candidate sets for reuse.
+	candidatePool sync.Pool
 }
 
 // BuildOptions are what an index is built from besides the corpus. All
@@ -74,6 +78,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 		return nil, errors.New("build index: corpus has no passages")
 	}
 	ix := &Index{corpus: c, passages: passages, embedder: embedder, sections: c.Sections()}
+	ix.candidatePool.New = func() any { return &candidates{} }
 	pos := make(map[*corpus.Section]int32, len(ix.sections))
 	ix.sectionSpan = make([][2]int32, len(ix.sections))
 	for i, s := range ix.sections {

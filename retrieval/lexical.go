@@ -112,7 +112,7 @@ func (l *lexical) ceiling(q []queryTerm) float64 {
 		if t.pair || t.creditOnly {
 			continue
 		}
-		best[t.word] = max(best[t.word], l.idf(t.term)*t.weight*(bm25K1+1))
+		best[t.word] = max(best[t.word], t.idf*t.weight*(bm25K1+1))
 	}
 	total := 0.0
 	for _, s := range best {
@@ -177,54 +177,62 @@ type queryTerm struct {
 	// creditOnly marks a term another question word already searches for:
 	// it is not scored twice, but still tells that its own word is covered.
 	creditOnly bool
+	// ps are the term's postings in the index it was expanded for, and idf
+	// its inverse document frequency there: looked up once per question
+	// rather than once per step and section.
+	ps  []posting
+	idf float64
 }
 
 // expand turns a question into weighted query terms: its words (a word the
 // index has never seen is replaced by its typo corrections, or kept so that
 // it still counts against coverage) and consecutive pairs.
 func (l *lexical) expand(q []token, syns []synonym) []queryTerm {
-	var out []queryTerm
-	seen := map[string]string{} // term -> the source it was added for
-	add := func(qt queryTerm) {
+	out := make([]queryTerm, 0, 2*len(q)+len(syns))
+	seen := make(map[string]string, cap(out)) // term -> the source it was added for
+	add := func(qt queryTerm, ps []posting) {
 		source, dup := seen[qt.term]
 		switch {
 		case !dup:
 			seen[qt.term] = qt.source
-			out = append(out, qt)
 		case qt.source != "" && qt.source != source:
 			qt.creditOnly = true
-			out = append(out, qt)
+		default:
+			return
 		}
+		qt.ps, qt.idf = ps, l.idfOf(len(ps))
+		out = append(out, qt)
 	}
 	for i, t := range q {
-		if _, ok := l.postings[t.term]; ok {
-			add(queryTerm{term: t.term, weight: 1, word: i, source: t.term})
+		if ps, ok := l.postings[t.term]; ok {
+			add(queryTerm{term: t.term, weight: 1, word: i, source: t.term}, ps)
 		} else if fixes := l.corrections(t.word); len(fixes) > 0 {
 			for _, term := range fixes {
-				add(queryTerm{term: term, weight: fuzzyWeight, word: i, source: t.term})
+				add(queryTerm{term: term, weight: fuzzyWeight, word: i, source: t.term}, l.postings[term])
 			}
 		} else {
-			add(queryTerm{term: t.term, weight: 1, word: i, source: t.term})
+			add(queryTerm{term: t.term, weight: 1, word: i, source: t.term}, nil)
 		}
 		if i > 0 {
-			add(queryTerm{term: bigram(q[i-1].term, t.term), weight: bigramWeight, word: i, pair: true})
+			pair := bigram(q[i-1].term, t.term)
+			add(queryTerm{term: pair, weight: bigramWeight, word: i, pair: true}, l.postings[pair])
 		}
 	}
 	// Synonyms only add what the index knows; they stand in for the question
 	// word they came from, or for none when the phrase was all stop words.
 	for _, syn := range syns {
 		for j, term := range syn.terms {
-			if _, ok := l.postings[term]; ok {
+			if ps, ok := l.postings[term]; ok {
 				source := ""
 				if syn.word >= 0 && syn.word < len(q) {
 					source = q[syn.word].term
 				}
-				add(queryTerm{term: term, weight: synonymWeight / float64(len(syn.terms)), word: syn.word, pair: syn.word < 0, source: source})
+				add(queryTerm{term: term, weight: synonymWeight / float64(len(syn.terms)), word: syn.word, pair: syn.word < 0, source: source}, ps)
 			}
 			if j > 0 {
 				pair := bigram(syn.terms[j-1], term)
-				if _, ok := l.postings[pair]; ok {
-					add(queryTerm{term: pair, weight: synonymWeight, word: syn.word, pair: true})
+				if ps, ok := l.postings[pair]; ok {
+					add(queryTerm{term: pair, weight: synonymWeight, word: syn.word, pair: true}, ps)
 				}
 			}
 		}
@@ -262,11 +270,10 @@ func (l *lexical) corrections(word string) []string {
 	return out
 }
 
-// idf is the BM25 inverse document frequency of a term.
-func (l *lexical) idf(term string) float64 {
+// idfOf is the BM25 inverse document frequency of a term in df documents.
+func (l *lexical) idfOf(df int) float64 {
 	n := float64(len(l.docLen))
-	df := float64(len(l.postings[term]))
-	return math.Log(1 + (n-df+0.5)/(df+0.5))
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
 }
 
 // score adds the BM25F score of every passage that matches the query to
@@ -274,11 +281,11 @@ func (l *lexical) idf(term string) float64 {
 func (l *lexical) score(q []queryTerm, scores []float64) []int32 {
 	var touched []int32
 	for _, qt := range q {
-		ps := l.postings[qt.term]
+		ps := qt.ps
 		if len(ps) == 0 || qt.creditOnly {
 			continue
 		}
-		idf := l.idf(qt.term) * qt.weight
+		idf := qt.idf * qt.weight
 		for _, p := range ps {
 			tf := float64(p.tf)
 			norm := bm25K1 * (1 - bm25B + bm25B*float64(l.docLen[p.doc])/l.avgLen)
@@ -291,10 +298,10 @@ func (l *lexical) score(q []queryTerm, scores []float64) []int32 {
 	return touched
 }
 
-// occursIn reports whether term occurs in any passage from first to last
-// (inclusive). Postings are in passage order, so a binary search does.
-func (l *lexical) occursIn(term string, first, last int32) bool {
-	ps := l.postings[term]
+// occursIn reports whether a term with postings ps occurs in any document
+// from first to last (inclusive). Postings are in document order, so a
+// binary search does.
+func occursIn(ps []posting, first, last int32) bool {
 	i := sort.Search(len(ps), func(i int) bool { return ps[i].doc >= first })
 	return i < len(ps) && ps[i].doc <= last
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
+	"sync"
 )
 
 // questionPool indexes short questions for matching people's questions
@@ -25,6 +25,17 @@ type questionPool struct {
 	weight []float64
 	// vecs are the questions' unit vectors, by dimension.
 	vecs *postings
+	// all lists every question, 0 to n-1, for topN; scratch keeps
+	// searches' per-question arrays for reuse.
+	all     []int32
+	scratch sync.Pool
+}
+
+// poolScratch is one search's work space over a pool, one entry per
+// question. Between uses scores and best are all zero.
+type poolScratch struct {
+	scores, best, sims []float64
+	dots               []float32
 }
 
 // newSectionPool holds the questions of each section, in section order,
@@ -59,6 +70,14 @@ func (p *questionPool) finish() *questionPool {
 		docs[i] = lexDoc{body: q}
 	}
 	p.lex = newLexical(docs)
+	p.all = make([]int32, len(p.texts))
+	for i := range p.all {
+		p.all[i] = int32(i)
+	}
+	n := len(p.texts)
+	p.scratch.New = func() any {
+		return &poolScratch{scores: make([]float64, n), best: make([]float64, n), sims: make([]float64, n), dots: make([]float32, n)}
+	}
 	return p
 }
 
@@ -130,8 +149,10 @@ func (p *questionPool) overlap(terms []queryTerm, words []qword) []overlapHit {
 		return nil
 	}
 	bySource := sourceTerms(terms, words)
-	scores := make([]float64, len(p.texts))
-	best := make([]float64, len(p.texts)) // this word's credit per question
+	work := p.scratch.Get().(*poolScratch)
+	defer p.scratch.Put(work)
+	scores := work.scores
+	best := work.best // this word's credit per question
 	var touched, word []int32
 	for i, ts := range bySource {
 		weight := words[i].weight()
@@ -162,6 +183,7 @@ func (p *questionPool) overlap(terms []queryTerm, words []qword) []overlapHit {
 			}
 		}
 		hits[i] = overlapHit{doc: d, share: share}
+		scores[d] = 0
 	}
 	return hits
 }
@@ -182,59 +204,42 @@ func sourceTerms(terms []queryTerm, words []qword) [][]queryTerm {
 	return out
 }
 
-// topShares returns, per section (-1 for questions of none), the largest
-// n shares among hits, largest first.
-func (p *questionPool) topShares(hits []overlapHit, n int) map[int32][]float64 {
-	out := map[int32][]float64{}
-	for _, h := range hits {
-		s := p.section[h.doc]
-		top := out[s]
-		switch {
-		case len(top) < n:
-			top = append(top, h.share)
-		case h.share > top[len(top)-1]:
-			top[len(top)-1] = h.share
-		default:
-			continue
-		}
-		sort.Sort(sort.Reverse(sort.Float64Slice(top)))
-		out[s] = top
-	}
-	return out
-}
-
 // nearest visits the n questions most similar to the unit vector v.
 func (p *questionPool) nearest(ctx context.Context, v []float32, n int, visit func(doc int32, sim float64)) error {
 	if p == nil || p.vecs == nil {
 		return nil
 	}
-	dots, err := p.vecs.dots(ctx, v)
+	work := p.scratch.Get().(*poolScratch)
+	defer p.scratch.Put(work)
+	dots, err := p.vecs.dots(ctx, v, work.dots)
 	if err != nil {
 		return err
 	}
-	sims := make([]float64, len(dots))
-	ids := make([]int32, len(dots))
+	sims := work.sims
 	for d, x := range dots {
-		sims[d], ids[d] = float64(x), int32(d)
+		sims[d] = float64(x)
 	}
-	for _, d := range topN(ids, sims, n) {
+	for _, d := range topN(p.all, sims, n) {
 		visit(d, sims[d])
 	}
 	return nil
 }
 
-// similarities visits every question of the pool with its cosine
-// similarity to the unit vector v.
-func (p *questionPool) similarities(ctx context.Context, v []float32, visit func(doc int32, sim float64)) error {
+// maxSimilarity is the largest cosine similarity of a question of the
+// pool to the unit vector v, and 0 when none is positive.
+func (p *questionPool) maxSimilarity(ctx context.Context, v []float32) (float64, error) {
 	if p == nil || p.vecs == nil {
-		return nil
+		return 0, nil
 	}
-	dots, err := p.vecs.dots(ctx, v)
+	work := p.scratch.Get().(*poolScratch)
+	defer p.scratch.Put(work)
+	dots, err := p.vecs.dots(ctx, v, work.dots)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	for d, x := range dots {
-		visit(int32(d), float64(x))
+	best := 0.0
+	for _, x := range dots {
+		best = math.Max(best, float64(x))
 	}
-	return nil
+	return best, nil
 }
