@@ -1,11 +1,12 @@
 package retrieval
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/kljensen/snowball/english"
+
+	"github.com/faqbot/faqbot/internal/literal"
 )
 
 // abbreviations are the short forms people use for this product family. They
@@ -24,7 +25,7 @@ var abbreviations = map[string][]string{
 // hyphenated forms that would otherwise split into meaningless letters, and
 // "real-time", which is one product word: split, its "time" would match every
 // question about time.
-var hyphenated = regexp.MustCompile(`\b(ci)[- ]?([jd])(?:ourneys|ata)?\b|\b(e)-(mail)|\b(real)[- ](time)\b`)
+var hyphenated = literal.MustCompile(`\b(ci)[- ]?([jd])(?:ourneys|ata)?\b|\b(e)-(mail)|\b(real)[- ](time)\b`)
 
 // extraStopWords are question fillers that say nothing about the topic.
 var extraStopWords = map[string]bool{
