@@ -21,7 +21,7 @@ import (
 type concept struct {
 	name     string
 	prefixed []phrase
-	rest     *regexp.Regexp // phrases without a required literal; nil when none
+	rest     alternation // phrases without a required literal
 }
 
 type phrase struct {
@@ -45,10 +45,7 @@ func newConcept(name string, alternatives []string) concept {
 			rest = append(rest, alt)
 		}
 	}
-	if len(rest) > 0 {
-		c.rest = regexp.MustCompile(`(?:` + strings.Join(rest, `|`) + `)`)
-		c.rest.Longest()
-	}
+	c.rest = newAlternation(rest)
 	return c
 }
 
@@ -312,14 +309,20 @@ func mentions(c concept, text string, g *grams, starts []int, keep func(before s
 			out = append(out, matches(p.re, text, starts, keep)...)
 		}
 	}
-	if c.rest != nil {
+	if !c.rest.empty() {
 		out = append(out, matches(c.rest, text, starts, keep)...)
 	}
 	return out
 }
 
+// finder is a regular expression, or an alternation of them, as matches
+// searches it.
+type finder interface {
+	FindStringIndex(s string) []int
+}
+
 // matches finds re's occurrences at word boundaries.
-func matches(re *regexp.Regexp, text string, starts []int, keep func(before string) bool) []mention {
+func matches(re finder, text string, starts []int, keep func(before string) bool) []mention {
 	var out []mention
 	for off, tries := 0, 0; off < len(text) && tries < 4*maxMentions && len(out) < maxMentions; tries++ {
 		loc := re.FindStringIndex(text[off:])

@@ -1,9 +1,10 @@
 package bot
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/faqbot/faqbot/internal/literal"
 )
 
 // intent is which concepts a question holds and where.
@@ -38,11 +39,11 @@ var task = newConcept("task", with(w(
 	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|cr[ée]er|configurer|puis-je|pouvons-nous|on fait)`, `c[óo]mo (?:puedo|podemos|hago|hacemos|configuro|creo)`, `qu[ée] hago`, `que faire`, `on fait comment`, `une id[ée]e`), "please_set_up"))
 
 // generic ends text that makes what follows general ("when you try to …").
-var generic = regexp.MustCompile(`(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
+var generic = literal.MustCompile(`(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
 
 // hypothetical ends text that makes a problem only feared ("don't want
 // things to break", "if it fails").
-var hypothetical = regexp.MustCompile(`(?:^|[^\p{L}])(?:don'?t want|dont want|do not want|avoid|prevent|without|worried|afraid|risk|if|unless|might|could|would|will|may|in case|going to|gonna|about to)(?:\s+\S+){0,6}\s*$`)
+var hypothetical = literal.MustCompile(`(?:^|[^\p{L}])(?:don'?t want|dont want|do not want|avoid|prevent|without|worried|afraid|risk|if|unless|might|could|would|will|may|in case|going to|gonna|about to)(?:\s+\S+){0,6}\s*$`)
 
 // tail is the last words before a match, enough for generic and
 // hypothetical to read, so that checking them stays cheap however long the

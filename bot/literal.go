@@ -3,7 +3,14 @@ package bot
 import (
 	"regexp/syntax"
 	"unicode/utf8"
+
+	"github.com/faqbot/faqbot/internal/literal"
 )
+
+// injectionGate holds the words every injected instruction contains
+// ("ignore", "pretend", "system prompt"…): a question without any is not
+// run through injection, which costs more than reading all its intents.
+var injectionGate = literal.NewGate(injection.String())
 
 // requiredLiteral returns the longest literal every match of pattern
 // contains ("" when none is certain): "d[ée]cal(?:er|e)" must contain
