@@ -158,18 +158,20 @@ func (p *questionPool) overlap(terms []queryTerm, words []qword) []overlapHit {
 		weight := words[i].weight()
 		word = word[:0]
 		for _, t := range ts {
-			for _, post := range p.lex.postings[t.term] {
+			for _, post := range t.ps {
 				if best[post.doc] == 0 {
 					word = append(word, post.doc)
 				}
-				best[post.doc] = math.Max(best[post.doc], t.weight)
+				// Weights are finite, where the built-in max and min
+				// are math.Max and math.Min (signed zeros alike), inlined.
+				best[post.doc] = max(best[post.doc], t.weight)
 			}
 		}
 		for _, d := range word {
 			if scores[d] == 0 {
 				touched = append(touched, d)
 			}
-			scores[d] += weight * math.Min(1, best[d]) / total
+			scores[d] += weight * min(1, best[d]) / total
 			best[d] = 0
 		}
 	}

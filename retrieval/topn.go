@@ -13,42 +13,50 @@ func topN(items []int32, scores []float64, n int) []int32 {
 	if n <= 0 {
 		return nil
 	}
-	h := make([]int32, 0, min(n, len(items)))
-	less := func(i, j int) bool { return scores[h[i]] < scores[h[j]] }
+	h := minHeap{items: make([]int32, 0, min(n, len(items))), scores: scores}
 	for _, it := range items {
 		switch {
-		case len(h) < n:
-			h = append(h, it)
-			heapUp(h, less, len(h)-1)
-		case scores[it] > scores[h[0]]:
-			h[0] = it
-			if !heapDown(h, less, 0, len(h)) {
-				heapUp(h, less, 0)
+		case len(h.items) < n:
+			h.items = append(h.items, it)
+			h.up(len(h.items) - 1)
+		case scores[it] > scores[h.items[0]]:
+			h.items[0] = it
+			if !h.down(0, len(h.items)) {
+				h.up(0)
 			}
 		}
 	}
 	// Popping the weakest to the end of the shrinking heap, one by one,
 	// leaves the items best first.
-	for last := len(h) - 1; last > 0; last-- {
-		h[0], h[last] = h[last], h[0]
-		heapDown(h, less, 0, last)
+	for last := len(h.items) - 1; last > 0; last-- {
+		h.items[0], h.items[last] = h.items[last], h.items[0]
+		h.down(0, last)
 	}
-	return h
+	return h.items
 }
 
-// heapUp and heapDown are container/heap's up and down.
-func heapUp(h []int32, less func(i, j int) bool, j int) {
+// minHeap keeps the lowest score on top, so the weakest of the best n is
+// the one replaced.
+type minHeap struct {
+	items  []int32
+	scores []float64
+}
+
+func (h *minHeap) less(i, j int) bool { return h.scores[h.items[i]] < h.scores[h.items[j]] }
+
+// up and down are container/heap's.
+func (h *minHeap) up(j int) {
 	for {
 		i := (j - 1) / 2 // parent
-		if i == j || !less(j, i) {
+		if i == j || !h.less(j, i) {
 			break
 		}
-		h[i], h[j] = h[j], h[i]
+		h.items[i], h.items[j] = h.items[j], h.items[i]
 		j = i
 	}
 }
 
-func heapDown(h []int32, less func(i, j int) bool, i0, n int) bool {
+func (h *minHeap) down(i0, n int) bool {
 	i := i0
 	for {
 		j1 := 2*i + 1
@@ -56,13 +64,13 @@ func heapDown(h []int32, less func(i, j int) bool, i0, n int) bool {
 			break
 		}
 		j := j1 // left child
-		if j2 := j1 + 1; j2 < n && less(j2, j1) {
+		if j2 := j1 + 1; j2 < n && h.less(j2, j1) {
 			j = j2 // right child
 		}
-		if !less(j, i) {
+		if !h.less(j, i) {
 			break
 		}
-		h[i], h[j] = h[j], h[i]
+		h.items[i], h.items[j] = h.items[j], h.items[i]
 		i = j
 	}
 	return i > i0

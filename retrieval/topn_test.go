@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"container/heap"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -75,5 +76,19 @@ func TestTopNBestFirst(t *testing.T) {
 	got := topN([]int32{0, 1, 2, 3, 4}, scores, 3)
 	if want := []int32{1, 3, 2}; !slices.Equal(got, want) {
 		t.Errorf("topN = %v, want %v", got, want)
+	}
+}
+
+// The pools' overlap uses the built-in max and min where math.Max and
+// math.Min were, on finite weights: there they agree, signed zeros
+// included. (They differ only on NaN against an infinity.)
+func TestBuiltinMaxMinAreMathMaxMinOnFiniteValues(t *testing.T) {
+	values := []float64{0, math.Copysign(0, -1), 1, -1, 0.5, 0.8, math.SmallestNonzeroFloat64, math.MaxFloat64, -math.MaxFloat64}
+	for _, x := range values {
+		for _, y := range values {
+			if math.Float64bits(max(x, y)) != math.Float64bits(math.Max(x, y)) || math.Float64bits(min(x, y)) != math.Float64bits(math.Min(x, y)) {
+				t.Errorf("x=%v y=%v: max %v / math.Max %v, min %v / math.Min %v", x, y, max(x, y), math.Max(x, y), min(x, y), math.Min(x, y))
+			}
+		}
 	}
 }
