@@ -29,7 +29,9 @@ type Index struct {
 	// sectionShare is, per term, the share of sections whose text holds it.
 	sectionShare map[string]float64
 	lex          *lexical
-	thesaurus    *thesaurus
+	// stems are the stems of the words the index was built from.
+	stems     *stemMemo
+	thesaurus *thesaurus
 	// dated marks passages that state a date or a duration, the answers to
 	// "when" and "how long" questions.
 	dated []bool
@@ -102,21 +104,23 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 		}
 		span[1] = int32(i)
 	}
-	ix.lex = newLexical(docs)
+	ix.stems = newStemMemo()
+	ix.lex = newLexical(docs, ix.stems)
 	ix.thesaurus = parseThesaurus(defaultThesaurus)
 	keys := make([]string, len(ix.sections))
 	ix.titleTerms = make([]map[string]bool, len(ix.sections))
 	for i, sec := range ix.sections {
 		keys[i] = sec.Key()
-		ix.titleTerms[i] = ix.lex.titleTerms(sec.Title)
+		ix.titleTerms[i] = titleTerms(sec.Title, ix.stems)
 	}
 	ix.everyday = parseEveryday(everydayWords)
 	ix.entities = parseEntities(entityNames)
 	ix.sectionShare = ix.lex.sectionShares(ix.sectionOf, len(ix.sections))
-	ix.answers = newSectionPool(keys, opts.Questions.Answered, maxQuestionsPerSection)
-	ix.unanswered = newSectionPool(keys, opts.Questions.Unanswered, maxUnansweredQuestions)
+	ix.answers = newSectionPool(keys, opts.Questions.Answered, maxQuestionsPerSection, ix.stems)
+	ix.unanswered = newSectionPool(keys, opts.Questions.Unanswered, maxUnansweredQuestions, ix.stems)
 	ix.answers.weigh(ix.textWeight)
 	ix.unanswered.weigh(ix.textWeight)
+	// From here on the memo is only read, by searches at once.
 
 	if embedder == nil {
 		ix.denseErr = errors.New("no embedder configured")

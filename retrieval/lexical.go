@@ -52,7 +52,8 @@ type lexDoc struct {
 	title, body string
 }
 
-func newLexical(docs []lexDoc) *lexical {
+// newLexical indexes docs, stemming through memo (which it fills).
+func newLexical(docs []lexDoc, memo *stemMemo) *lexical {
 	l := &lexical{
 		postings: map[string][]posting{},
 		docLen:   make([]float32, len(docs)),
@@ -63,7 +64,7 @@ func newLexical(docs []lexDoc) *lexical {
 	tf := map[string]float32{}
 	for i, d := range docs {
 		clear(tf)
-		n := l.addField(tf, d.title, titleWeight) + l.addField(tf, d.body, 1)
+		n := l.addField(tf, memo.tokens(d.title), titleWeight) + l.addField(tf, memo.tokens(d.body), 1)
 		l.docLen[i] = float32(n)
 		total += n
 		for term, f := range tf {
@@ -88,8 +89,7 @@ func newLexical(docs []lexDoc) *lexical {
 	return l
 }
 
-func (l *lexical) addField(tf map[string]float32, text string, weight float32) float64 {
-	toks := tokens(text)
+func (l *lexical) addField(tf map[string]float32, toks []token, weight float32) float64 {
 	for i, t := range toks {
 		tf[t.term] += weight
 		if i > 0 {
@@ -156,9 +156,9 @@ func (l *lexical) sectionShares(sectionOf []int32, sections int) map[string]floa
 }
 
 // titleTerms returns the terms of a section title.
-func (l *lexical) titleTerms(title string) map[string]bool {
+func titleTerms(title string, memo *stemMemo) map[string]bool {
 	out := map[string]bool{}
-	for _, t := range tokens(title) {
+	for _, t := range memo.tokens(title) {
 		out[t.term] = true
 	}
 	return out

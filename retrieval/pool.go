@@ -40,7 +40,7 @@ type poolScratch struct {
 
 // newSectionPool holds the questions of each section, in section order,
 // and those under the key "" as belonging to no section (-1), after them.
-func newSectionPool(sectionKeys []string, bySection map[string][]string, limit int) *questionPool {
+func newSectionPool(sectionKeys []string, bySection map[string][]string, limit int, memo *stemMemo) *questionPool {
 	p := &questionPool{span: make([][2]int32, len(sectionKeys))}
 	for _, q := range boundQuestions(bySection[""], limit) {
 		p.texts = append(p.texts, q)
@@ -57,11 +57,11 @@ func newSectionPool(sectionKeys []string, bySection map[string][]string, limit i
 			p.section = append(p.section, int32(i))
 		}
 	}
-	return p.finish()
+	return p.finish(memo)
 }
 
 // finish builds the lexical index, or returns nil for an empty pool.
-func (p *questionPool) finish() *questionPool {
+func (p *questionPool) finish(memo *stemMemo) *questionPool {
 	if len(p.texts) == 0 {
 		return nil
 	}
@@ -69,7 +69,7 @@ func (p *questionPool) finish() *questionPool {
 	for i, q := range p.texts {
 		docs[i] = lexDoc{body: q}
 	}
-	p.lex = newLexical(docs)
+	p.lex = newLexical(docs, memo)
 	p.all = make([]int32, len(p.texts))
 	for i := range p.all {
 		p.all[i] = int32(i)

@@ -138,7 +138,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 		k = 3
 	}
 	ws := words(q.Text)
-	stems := stemAll(ws)
+	stems := ix.stems.all(ws)
 	qtoks := contentTokensOf(ws, stems)
 	if len(qtoks) == 0 {
 		return rank, nil

@@ -134,10 +134,11 @@ func (ix *Index) questionWords(toks []token, named map[string]bool) ([]qword, []
 }
 
 // textWeight is a text's weight as overlap measures words: the sum of its
-// distinct content words' weights.
+// distinct content words' weights. It remembers the text's stems: only
+// while the index is built.
 func (ix *Index) textWeight(text string) float64 {
 	ws := words(text)
-	stems := stemAll(ws)
+	stems := ix.stems.keepAll(ws)
 	toks := contentTokensOf(ws, stems)
 	total := 0.0
 	unique, _ := ix.questionWords(toks, ix.namedTerms(stems, toks))
