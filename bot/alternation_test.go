@@ -38,36 +38,51 @@ func TestBranches(t *testing.T) {
 	}
 }
 
+// questionFiles are the labelled questions and the shipped ones, as paths
+// from the package; ../shared may be absent.
+var questionFiles = []string{"../eval/testdata/tune.tsv", "../eval/testdata/holdout.tsv", "../eval/testdata/calibration.tsv",
+	"../../shared/eval/dev-questions.tsv", "../corpus/transition-faqs.questions.tsv", "../corpus/transition-faqs.unanswered.tsv"}
+
+// readQuestions returns the questions of a file of questionFiles (the
+// second column), or nil when a shared file is absent.
+func readQuestions(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if os.IsNotExist(err) && strings.Contains(path, "shared") {
+		t.Logf("%s is absent: its questions are not checked", path)
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if fields := strings.Split(sc.Text(), "\t"); len(fields) >= 2 {
+			out = append(out, fields[1])
+		}
+	}
+	return out
+}
+
 // policyTexts are questions the policy reads, lower-cased: the labelled
 // and shipped ones, and every suffix of the labelled ones (matches
 // searches suffixes).
 func policyTexts(t *testing.T) []string {
 	t.Helper()
 	var out []string
-	for _, path := range []string{"../eval/testdata/tune.tsv", "../eval/testdata/holdout.tsv", "../eval/testdata/calibration.tsv",
-		"../corpus/transition-faqs.questions.tsv", "../corpus/transition-faqs.unanswered.tsv", "../../shared/eval/dev-questions.tsv"} {
-		f, err := os.Open(path)
-		if os.IsNotExist(err) && strings.Contains(path, "shared") {
-			t.Logf("%s is absent: its questions are not checked", path)
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if fields := strings.Split(sc.Text(), "\t"); len(fields) >= 2 {
-				q := strings.ToLower(fields[1])
-				if strings.Contains(path, "/corpus/") {
-					out = append(out, q)
-					continue
-				}
-				for i := range q {
-					out = append(out, q[i:])
-				}
+	for _, path := range questionFiles {
+		for _, q := range readQuestions(t, path) {
+			q = strings.ToLower(q)
+			if strings.Contains(path, "/corpus/") {
+				out = append(out, q)
+				continue
+			}
+			for i := range q {
+				out = append(out, q[i:])
 			}
 		}
-		f.Close()
 	}
 	return out
 }

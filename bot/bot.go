@@ -288,9 +288,8 @@ func addRelated(a *Answer, results []retrieval.Result) {
 // answerability is how likely the FAQ answers the question, from the
 // best section's signals and the trained model; 0 when nothing was found.
 func (b *Bot) answerability(r Retrieval) float64 {
-	x := AnswerSignals(r)
-	if x == nil {
+	if len(r.Ranking.Results) == 0 {
 		return 0
 	}
-	return b.model.Predict(x)
+	return b.model.Predict(answerSignals(r, b.units.factsFor(r.Ranking.Version, r.Ranking.Results[0].Section)))
 }

@@ -220,7 +220,7 @@ func scoreSection(q question, r retrieval.Result, texts []quotable) sectionUnits
 				u.score--
 			case q.types.Has(retrieval.TimeAnswer) && !q.types.Has(retrieval.DurationAnswer) && !qt.date:
 				u.score++ // "when?" is answered by a date, a span only relative to something
-			case answerNearTerms(t, q):
+			case answerNearTerms(qt, q):
 				// The date is the removal's, not another event's in the
 				// same sentence.
 				u.score += 3
@@ -248,22 +248,18 @@ func scoreSection(q question, r retrieval.Result, texts []quotable) sectionUnits
 
 // answerNearTerms reports whether an answer of the asked type (a date, an
 // amount) stands within a few words of one of the question's terms.
-func answerNearTerms(text string, q question) bool {
+func answerNearTerms(u quotable, q question) bool {
 	const span = 5
-	starts := wordStarts(text)
+	starts := u.starts
 	var at []int // word positions of question terms
-	for i, s := range starts {
-		end := len(text)
-		if i+1 < len(starts) {
-			end = starts[i+1]
-		}
-		for _, t := range retrieval.Terms(text[s:end]) {
+	for i, terms := range u.wordTerms {
+		for _, t := range terms {
 			if q.terms[t] {
 				at = append(at, i)
 			}
 		}
 	}
-	for _, sp := range retrieval.Spans(text, q.types) {
+	for _, sp := range retrieval.Spans(u.text, q.types) {
 		from, to := wordAt(starts, sp[0]), wordAt(starts, max(sp[0], sp[1]-1))
 		for _, p := range at {
 			if p >= from-span && p <= to+span {

@@ -68,10 +68,19 @@ func AmountUnit(question string) string {
 // within three words before the unit ("10 million contacts", "two
 // weeks"). Word forms count ("contact" for "contacts").
 func HoldsAmountOf(text, unit string) bool {
+	return holdsAmountOf(words(text), nil, unit)
+}
+
+// holdsAmountOf is HoldsAmountOf for a text's words, and their stems when
+// known (nil: stemmed here).
+func holdsAmountOf(ws, stems []string, unit string) bool {
 	stem := english.Stem(unit, true)
-	ws := words(text)
 	for i, w := range ws {
-		if english.Stem(w, true) != stem {
+		if stems != nil {
+			if stems[i] != stem {
+				continue
+			}
+		} else if english.Stem(w, true) != stem {
 			continue
 		}
 		for j := max(0, i-3); j < i; j++ {
