@@ -49,7 +49,10 @@ type Index struct {
 
 	embedder   Embedder
 	collection *chromem.Collection // nil when embeddings failed at build
-	denseErr   error
+	// sparse scans the collection's vectors for sparse questions; nil
+	// when chromem-go holds other vectors than the passages'.
+	sparse   *sparseScan
+	denseErr error
 
 	// candidatePool keeps searches' candidate sets for reuse.
 	candidatePool sync.Pool
@@ -143,6 +146,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 		return nil, fmt.Errorf("build index: %w", err)
 	}
 	ix.collection = coll
+	ix.sparse = newSparseScan(vecs[:len(texts)])
 	vecs = vecs[len(texts):]
 	if err := ix.answers.addVectors(vecs[:ix.answers.size()]); err != nil {
 		return nil, fmt.Errorf("build index: %w", err)

@@ -244,11 +244,15 @@ func (ix *Index) searchDense(ctx context.Context, text string, toks []token, k i
 		return fmt.Errorf("embed question with %s: no vector returned", ix.embedder.Name())
 	}
 	v := unit(vecs[0])
-	err = nearest(ctx, ix.collection, v, k, func(p int32, sim float64) {
+	visit := func(p int32, sim float64) {
 		c := cands.of(ix.sectionOf[p])
 		c.hit(p).dense = sim
 		c.dense = math.Max(c.dense, sim)
-	})
+	}
+	scanned, err := ix.sparse.nearest(ctx, v, depth(k, len(ix.passages)), visit)
+	if !scanned {
+		err = nearest(ctx, ix.collection, v, k, visit)
+	}
 	if err != nil {
 		return err
 	}
