@@ -13,50 +13,58 @@ func topN(items []int32, scores []float64, n int) []int32 {
 	if n <= 0 {
 		return nil
 	}
-	h := minHeap{items: make([]int32, 0, min(n, len(items))), scores: scores}
+	h := make(minHeap, 0, min(n, len(items)))
 	for _, it := range items {
 		switch {
-		case len(h.items) < n:
-			h.items = append(h.items, it)
-			h.up(len(h.items) - 1)
-		case scores[it] > scores[h.items[0]]:
-			h.items[0] = it
-			if !h.down(0, len(h.items)) {
+		case len(h) < n:
+			h = append(h, scored{scores[it], it})
+			h.up(len(h) - 1)
+		case scores[it] > h[0].score:
+			h[0] = scored{scores[it], it}
+			if !h.down(0, len(h)) {
 				h.up(0)
 			}
 		}
 	}
 	// Popping the weakest to the end of the shrinking heap, one by one,
 	// leaves the items best first.
-	for last := len(h.items) - 1; last > 0; last-- {
-		h.items[0], h.items[last] = h.items[last], h.items[0]
+	for last := len(h) - 1; last > 0; last-- {
+		h[0], h[last] = h[last], h[0]
 		h.down(0, last)
 	}
-	return h.items
+	out := make([]int32, len(h))
+	for i, e := range h {
+		out[i] = e.item
+	}
+	return out
+}
+
+// scored is an item with its score, held together so that comparing two
+// reads neither items nor scores again.
+type scored struct {
+	score float64
+	item  int32
 }
 
 // minHeap keeps the lowest score on top, so the weakest of the best n is
 // the one replaced.
-type minHeap struct {
-	items  []int32
-	scores []float64
-}
+type minHeap []scored
 
-func (h *minHeap) less(i, j int) bool { return h.scores[h.items[i]] < h.scores[h.items[j]] }
+func (h minHeap) less(i, j int) bool { return h[i].score < h[j].score }
 
 // up and down are container/heap's.
-func (h *minHeap) up(j int) {
+func (h minHeap) up(j int) {
 	for {
 		i := (j - 1) / 2 // parent
 		if i == j || !h.less(j, i) {
 			break
 		}
-		h.items[i], h.items[j] = h.items[j], h.items[i]
+		h[i], h[j] = h[j], h[i]
 		j = i
 	}
 }
 
-func (h *minHeap) down(i0, n int) bool {
+func (h minHeap) down(i0, n int) bool {
 	i := i0
 	for {
 		j1 := 2*i + 1
@@ -70,7 +78,7 @@ func (h *minHeap) down(i0, n int) bool {
 		if !h.less(j, i) {
 			break
 		}
-		h.items[i], h.items[j] = h.items[j], h.items[i]
+		h[i], h[j] = h[j], h[i]
 		i = j
 	}
 	return i > i0
