@@ -64,7 +64,9 @@ func tail(before string) string {
 func readIntent(text string) intent {
 	text = strings.ToLower(text)
 	starts := wordStarts(text)
-	g := newGrams(text)
+	var grams grams
+	grams.fill(text)
+	g := &grams
 	find := func(c concept) []mention { return mentions(c, text, g, starts, nil) }
 	// "when you try to create …" describes, it does not ask.
 	taskMentions := mentions(task, text, g, starts, func(before string) bool { return !generic.MatchString(tail(before)) })

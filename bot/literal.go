@@ -56,15 +56,15 @@ func longestRequired(re *syntax.Regexp) string {
 // False positives only cost the search that would have run anyway.
 type grams [1 << 10]uint64
 
-func newGrams(text string) *grams {
-	g := new(grams)
+// fill records text's sequences in g (8 KB, which a caller may keep on
+// its stack rather than allocate for every question).
+func (g *grams) fill(text string) {
 	for i := 0; i+1 < len(text); i++ {
 		g.set(gramHash(text[i], text[i+1], 0, 2))
 		if i+2 < len(text) {
 			g.set(gramHash(text[i], text[i+1], text[i+2], 3))
 		}
 	}
-	return g
 }
 
 func gramHash(a, b, c byte, n uint32) uint32 {

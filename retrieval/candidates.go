@@ -45,6 +45,9 @@ type candidates struct {
 	// noneTop are the largest overlaps of the unanswered questions that
 	// resemble no section.
 	noneTop topShares
+	// answered and unanswered hold the pools' overlap hits, kept here to
+	// be reused by the next search.
+	answered, unanswered []overlapHit
 }
 
 // newCandidates returns an empty set for a search of ix. The slots, one

@@ -44,7 +44,14 @@ type lexical struct {
 	// reach: a question word more than one letter longer cannot be one
 	// edit away from any.
 	longest int
-	scratch sync.Pool
+	scratch sync.Pool // *lexScratch
+}
+
+// lexScratch is one search's work space: a score per document, all zero
+// between uses, and the documents touched.
+type lexScratch struct {
+	scores  []float64
+	touched []int32
 }
 
 // lexDoc is what the lexical index sees of a passage.
@@ -85,7 +92,7 @@ func newLexical(docs []lexDoc, memo *stemMemo) *lexical {
 		}
 	}
 	n := len(docs)
-	l.scratch.New = func() any { s := make([]float64, n); return &s }
+	l.scratch.New = func() any { return &lexScratch{scores: make([]float64, n)} }
 	return l
 }
 
@@ -277,9 +284,8 @@ func (l *lexical) idfOf(df int) float64 {
 }
 
 // score adds the BM25F score of every passage that matches the query to
-// scores and returns the indices it touched.
-func (l *lexical) score(q []queryTerm, scores []float64) []int32 {
-	var touched []int32
+// scores and appends the indices it touched to touched.
+func (l *lexical) score(q []queryTerm, scores []float64, touched []int32) []int32 {
 	for _, qt := range q {
 		ps := qt.ps
 		if len(ps) == 0 || qt.creditOnly {

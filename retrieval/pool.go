@@ -36,6 +36,7 @@ type questionPool struct {
 type poolScratch struct {
 	scores, best, sims []float64
 	dots               []float32
+	touched, word      []int32
 }
 
 // newSectionPool holds the questions of each section, in section order,
@@ -136,8 +137,8 @@ type overlapHit struct {
 // the asked one ("… for customers in government clouds?") shares less: a
 // near miss is near only when it adds little. It is linear in the postings
 // touched. words are the asked question's distinct words, whose order is
-// the order of the sums.
-func (p *questionPool) overlap(terms []queryTerm, words []qword) []overlapHit {
+// the order of the sums. The hits are appended to hits[:0].
+func (p *questionPool) overlap(terms []queryTerm, words []qword, hits []overlapHit) []overlapHit {
 	if p == nil {
 		return nil
 	}
@@ -153,7 +154,7 @@ func (p *questionPool) overlap(terms []queryTerm, words []qword) []overlapHit {
 	defer p.scratch.Put(work)
 	scores := work.scores
 	best := work.best // this word's credit per question
-	var touched, word []int32
+	touched, word := work.touched[:0], work.word[:0]
 	for i, ts := range bySource {
 		weight := words[i].weight()
 		word = word[:0]
@@ -175,8 +176,8 @@ func (p *questionPool) overlap(terms []queryTerm, words []qword) []overlapHit {
 			best[d] = 0
 		}
 	}
-	hits := make([]overlapHit, len(touched))
-	for i, d := range touched {
+	hits = hits[:0]
+	for _, d := range touched {
 		share := scores[d]
 		if p.weight != nil {
 			covered := scores[d] * total
@@ -184,9 +185,10 @@ func (p *questionPool) overlap(terms []queryTerm, words []qword) []overlapHit {
 				share = math.Min(1, covered/union)
 			}
 		}
-		hits[i] = overlapHit{doc: d, share: share}
+		hits = append(hits, overlapHit{doc: d, share: share})
 		scores[d] = 0
 	}
+	work.touched, work.word = touched, word
 	return hits
 }
 

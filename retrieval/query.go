@@ -174,8 +174,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 			})
 		}
 	}
-	answered := ix.answers.overlap(plan.answerTerms, plan.unique)
-	unanswered := ix.unanswered.overlap(plan.unansweredTerms, plan.unique)
+	cands.answered = ix.answers.overlap(plan.answerTerms, plan.unique, cands.answered)
+	cands.unanswered = ix.unanswered.overlap(plan.unansweredTerms, plan.unique, cands.unanswered)
+	answered, unanswered := cands.answered, cands.unanswered
 	for _, h := range answered {
 		c := cands.of(ix.answers.section[h.doc])
 		c.qoverlap = math.Max(c.qoverlap, h.share)
@@ -205,16 +206,17 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 // matter to fusion, and keeping a few hundred out of a hundred thousand
 // touched passages is what keeps large corpora fast.
 func searchLexical(l *lexical, q []queryTerm, n int, visit func(doc int32, score float64)) {
-	buf := l.scratch.Get().(*[]float64)
-	scores := *buf
-	touched := l.score(q, scores)
+	work := l.scratch.Get().(*lexScratch)
+	scores := work.scores
+	touched := l.score(q, scores, work.touched[:0])
 	for _, p := range topN(touched, scores, n) {
 		visit(p, scores[p])
 	}
 	for _, p := range touched {
 		scores[p] = 0
 	}
-	l.scratch.Put(buf)
+	work.touched = touched
+	l.scratch.Put(work)
 }
 
 // depth is how many passages each side ranks for k sections.
