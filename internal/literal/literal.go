@@ -8,7 +8,9 @@ package literal
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -28,6 +30,14 @@ func Any(pattern string) []string {
 }
 
 func anyOf(re *syntax.Regexp) []string {
+	set := structuralAnyOf(re)
+	if exact, ok := exactOf(re); ok && !slices.Contains(exact, "") && better(exact, set) {
+		return exact
+	}
+	return set
+}
+
+func structuralAnyOf(re *syntax.Regexp) []string {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 {
@@ -44,12 +54,43 @@ func anyOf(re *syntax.Regexp) []string {
 		}
 	case syntax.OpConcat:
 		// Any part's set will do: every match holds a match of each part.
-		// The one with the longest shortest literal rules out most.
+		// So will a run of parts that each match one of a few strings
+		// ("wh" then "at date" or "ich date"), as the strings the run
+		// matches. The set whose shortest literal is longest rules out
+		// most.
 		var best []string
-		for _, sub := range re.Sub {
-			if set := anyOf(sub); set != nil && better(set, best) {
+		consider := func(set []string) {
+			if set != nil && !slices.Contains(set, "") && better(set, best) {
 				best = set
 			}
+		}
+		var run []string // the strings the current run of exact parts matches
+		inRun := false
+		for _, sub := range re.Sub {
+			set, ok := exactOf(sub)
+			if !ok {
+				if inRun {
+					consider(run)
+				}
+				run, inRun = nil, false
+				consider(anyOf(sub))
+				continue
+			}
+			consider(set)
+			if !inRun {
+				run, inRun = []string{""}, true
+			}
+			if longer := product(run, set); longer != nil {
+				run = longer
+			} else {
+				// Too many strings: the run so far is one set, and a new
+				// run starts with this part.
+				consider(run)
+				run = set
+			}
+		}
+		if inRun {
+			consider(run)
 		}
 		return best
 	case syntax.OpAlternate:
@@ -64,6 +105,89 @@ func anyOf(re *syntax.Regexp) []string {
 		return out
 	}
 	return nil
+}
+
+// maxExact bounds the strings an exact set may hold.
+const maxExact = 64
+
+// exactOf returns every string re matches, when they are few: "what
+// (?:date|day)" matches "what date" and "what day". Zero-width assertions
+// match the empty string.
+func exactOf(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil, false
+		}
+		return []string{string(re.Rune)}, true
+	case syntax.OpCharClass:
+		set := classOf(re)
+		return set, set != nil
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return []string{""}, true
+	case syntax.OpCapture:
+		return exactOf(re.Sub[0])
+	case syntax.OpQuest:
+		set, ok := exactOf(re.Sub[0])
+		if !ok {
+			return nil, false
+		}
+		return union([]string{""}, set)
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			set, ok := exactOf(sub)
+			if !ok {
+				return nil, false
+			}
+			if out, ok = union(out, set); !ok {
+				return nil, false
+			}
+		}
+		return out, true
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, sub := range re.Sub {
+			set, ok := exactOf(sub)
+			if !ok {
+				return nil, false
+			}
+			if out = product(out, set); out == nil {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// union is a and b without repeats, or false when that is too many.
+func union(a, b []string) ([]string, bool) {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out, len(out) <= maxExact
+}
+
+// product is every string of a followed by every string of b, or nil when
+// that is too many.
+func product(a, b []string) []string {
+	if len(a)*len(b) > maxExact {
+		return nil
+	}
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			if s := x + y; !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // classOf is a small character class as its runes; nil for a large or
@@ -85,13 +209,19 @@ func classOf(re *syntax.Regexp) []string {
 	return out
 }
 
-// better prefers the set whose shortest literal is longer, then the
-// smaller set.
+// goodLiteral is a literal long enough to be rare: a set of them is
+// preferred for being small rather than for being longer still.
+const goodLiteral = 5
+
+// better prefers the set whose shortest literal has more letters, up to
+// goodLiteral, then the smaller set: each literal costs a substring
+// search. Spaces and punctuation do not count: " the " is as common as
+// "the".
 func better(a, b []string) bool {
 	if b == nil {
 		return true
 	}
-	if sa, sb := shortest(a), shortest(b); sa != sb {
+	if sa, sb := min(shortest(a), goodLiteral), min(shortest(b), goodLiteral); sa != sb {
 		return sa > sb
 	}
 	return len(a) < len(b)
@@ -100,7 +230,13 @@ func better(a, b []string) bool {
 func shortest(set []string) int {
 	n := -1
 	for _, s := range set {
-		if l := utf8.RuneCountInString(s); n < 0 || l < n {
+		l := 0
+		for _, r := range s {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				l++
+			}
+		}
+		if n < 0 || l < n {
 			n = l
 		}
 	}

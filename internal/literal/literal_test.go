@@ -16,7 +16,7 @@ func TestAny(t *testing.T) {
 		{`extensions?`, []string{"extension"}},
 		{`\b(when|how long|eta)\b`, []string{"when", "how long", "eta"}},
 		{`(?:a|b)`, []string{"a", "b"}},
-		{`[45]\d\d`, []string{"4", "5"}},
+		{`[45]\d\d`, []string{"40", "41", "42", "43", "44", "45", "46", "47", "48", "49", "50", "51", "52", "53", "54", "55", "56", "57", "58", "59"}},
 		{`\d+x`, []string{"x"}},
 		{`\d+`, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}},
 		{`(?:is )?(?:this|that|it) (?:is )?(?:normal|expected|by design)`, []string{"normal", "expected", "by design"}},
@@ -26,7 +26,9 @@ func TestAny(t *testing.T) {
 		{`when|\w+day`, []string{"when", "day"}},
 		{`when|\w+`, nil},
 		{`(?:ab)+c`, []string{"ab"}},
-		{`x{2,3}yy`, []string{"yy"}},
+		{`x{2,3}yy`, []string{"xxyy", "xxxyy"}},
+		{`\b(wh(?:at|ich) (?:date|day)|how long)\b`, []string{"what date", "what day", "which date", "which day", "how long"}},
+		{`[45]\d\d\d\d`, []string{"40", "41", "42", "43", "44", "45", "46", "47", "48", "49", "50", "51", "52", "53", "54", "55", "56", "57", "58", "59"}},
 		{`[^a]bc`, []string{"bc"}},
 		{`(`, nil},
 	}
@@ -53,6 +55,9 @@ var patterns = []string{
 	`\b(ci)[- ]?([jd])(?:ourneys|ata)?\b|\b(e)-(mail)|\b(real)[- ](time)\b`,
 	`d[ée]cal(?:er|é|e|ez)`,
 	`(?:é|e)t[ée]`,
+	`(?:is )?(?:this|that|it) (?:is )?(?:normal|expected|by design)`,
+	`\b(what(?:'s| is) the (?:limit|max\w*|cap)|qu[ée] (?:mes|d[ií]a)|pi[uù] di \d[\d,.]*[km]?)\b`,
+	`x{2,3}yy`,
 }
 
 // pieces are what random texts are made of: the patterns' words, parts
@@ -63,7 +68,9 @@ var pieces = []string{
 	"how many", "much", "what's the", "limit", "max", "imum", "more", "than", "fewer", "over", "1", "5", "42", "400", ",", ".", "k", "m",
 	"tot", "hasta", "fino a", "lla", "até", "ate", "ende", "fin", "2025", "juni", "juin", "junio", "a ", "few", "couple", " of", "two",
 	"extra", "additional", "days", "weeks", "don't want", "dont", "avoid", "if", "unless", "in case", "going to", "x", "é",
-	"January", "June", "May", " 30", ", ", "June 30, 2025", "May 2025", "few more days", "2 extra weeks", "ci", "j", "d", "ourneys", "ata", "e-mail", "real", "time", "real time", "décaler", "decale", "été",
+	"January", "June", "May", " 30", ", ", "June 30, 2025", "May 2025", "few more days", "2 extra weeks",
+	"is ", "this", "that", "it", "normal", "expected", "by design", "what's the ", "what is the ", "limit", "maximum", "cap",
+	"qué", "que", "mes", "día", "dia", "più di ", "piu di ", "xx", "xxx", "yy", "y", "ci", "j", "d", "ourneys", "ata", "e-mail", "real", "time", "real time", "décaler", "decale", "été",
 }
 
 func randomText(r *rand.Rand) string {
