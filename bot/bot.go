@@ -145,7 +145,7 @@ func (b *Bot) Ask(ctx context.Context, q Question) (Answer, error) {
 		b.abstain(&a, results)
 		return a, nil
 	case writeFailed:
-		sources := extract(query, rank.Asks, results, func(s *corpus.Section) []quotable { return b.units.of(rank.Version, s) })
+		sources := extract(query, rank, func(s *corpus.Section) []quotable { return b.units.of(rank.Version, s) })
 		a.Text = asOf(compose(sources), sources, rank.Corpus, b.clock())
 		a.Citations = citations(sources)
 		// A model chooses and cites its sources itself; quotes point on.

@@ -62,8 +62,14 @@ type question struct {
 	weight map[string]float64
 }
 
-func readQuestion(text string, types retrieval.AnswerTypes) question {
-	q := question{terms: termSet(text), types: types}
+// readQuestion reads text, whose kinds of answer asked for are types;
+// terms finds a text's index terms (retrieval.Terms, or the ranking's,
+// which knows the index's words).
+func readQuestion(text string, types retrieval.AnswerTypes, terms func(string) []string) question {
+	q := question{terms: map[string]bool{}, types: types}
+	for _, t := range terms(text) {
+		q.terms[t] = true
+	}
 	q.fate = asksFate.MatchString(text) && !q.types.Has(retrieval.TimeAnswer)
 	return q
 }
@@ -86,13 +92,14 @@ type sectionUnits struct {
 	holds bool
 }
 
-// extract picks what to quote from the ranking for a question; units
-// supplies the sections' quotable units.
-func extract(text string, types retrieval.AnswerTypes, results []retrieval.Result, units func(*corpus.Section) []quotable) []source {
+// extract picks what to quote from a ranking's results for a question;
+// units supplies the sections' quotable units.
+func extract(text string, rank retrieval.Ranking, units func(*corpus.Section) []quotable) []source {
+	results := rank.Results
 	if len(results) == 0 {
 		return nil
 	}
-	q := readQuestion(text, types)
+	q := readQuestion(text, rank.Asks, rank.Terms)
 	n := 1
 	if q.fate || q.types.Has(retrieval.TimeAnswer|retrieval.AmountAnswer|retrieval.PriceAnswer) {
 		n = typedCandidates

@@ -90,7 +90,7 @@ func TestAnswerNearTermsFromCachedWords(t *testing.T) {
 		for _, text := range units(s.Text) {
 			u := newQuotable(text)
 			for _, qt := range questions {
-				q := readQuestion(qt, retrieval.TypeOf(qt))
+				q := readQuestion(qt, retrieval.TypeOf(qt), retrieval.Terms)
 				got, want := answerNearTerms(u, q), referenceAnswerNearTerms(text, q)
 				if got != want {
 					t.Errorf("%q in %.50q: %v, first version %v", qt, text, got, want)

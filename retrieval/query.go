@@ -116,6 +116,8 @@ type Ranking struct {
 	// question holding every word of the question would about reach: they
 	// make Lexical and QLexical comparable across short and long questions.
 	LexicalCeiling, QLexicalCeiling float64
+	// stems are the searched index's, for Terms (nil: stem every word).
+	stems *stemMemo
 }
 
 // Nearness is how close a question comes to a pool of questions: the
@@ -127,7 +129,7 @@ type Nearness struct {
 
 // Search ranks the index's sections for a question.
 func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
-	rank := Ranking{Version: ix.Version(), Corpus: ix.corpus}
+	rank := Ranking{Version: ix.Version(), Corpus: ix.corpus, stems: ix.stems}
 	// A caller that has given up (a Teams reply past its deadline) must
 	// not leave a search running: check before each costly step.
 	if err := ctx.Err(); err != nil {

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 
@@ -51,5 +52,32 @@ func TestStemMemo(t *testing.T) {
 	wg.Wait()
 	if len(ix.stems.stems) != known {
 		t.Errorf("searches grew the memo from %d to %d stems; it must stay read-only", known, len(ix.stems.stems))
+	}
+}
+
+// A ranking's Terms are the package's Terms, found with the index's stems.
+func TestRankingTermsAreTerms(t *testing.T) {
+	c, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := faqIndexWithQuestions(t, c)
+	rank, err := ix.Search(context.Background(), Query{Text: "Can I request an extension?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"", "Can I request an extension?", "what's RTJ vs OBM, e-mail & CI-J?", "zzzunseen wörter überall", "the a an of",
+		"Outbound marketing will be removed on June 30, 2025."}
+	texts = append(texts, tsvQuestions(t, "../eval/testdata/holdout.tsv")...)
+	for _, s := range c.Sections() {
+		texts = append(texts, s.Title, s.Plain)
+	}
+	for _, text := range texts {
+		if got, want := rank.Terms(text), Terms(text); !slices.Equal(got, want) {
+			t.Errorf("Ranking.Terms(%.40q) = %q, Terms %q", text, got, want)
+		}
+	}
+	if got, want := (Ranking{}).Terms("Requests for extensions"), Terms("Requests for extensions"); !slices.Equal(got, want) {
+		t.Errorf("a ranking of no index: Terms = %q, want %q", got, want)
 	}
 }
