@@ -26,7 +26,11 @@ type concept struct {
 
 type phrase struct {
 	literal string
-	re      *regexp.Regexp
+	// gram is the hash of the literal's first letters (gramOf), worked out
+	// once rather than for every question.
+	gram   uint32
+	gramOK bool
+	re     *regexp.Regexp
 }
 
 // newConcept compiles phrases written in lower case; they are matched
@@ -40,7 +44,8 @@ func newConcept(name string, alternatives []string) concept {
 		// the match would end inside the word and be dropped.
 		re.Longest()
 		if lit := requiredLiteral(alt); len(lit) >= 2 {
-			c.prefixed = append(c.prefixed, phrase{literal: lit, re: re})
+			gram, ok := gramOf(lit)
+			c.prefixed = append(c.prefixed, phrase{literal: lit, gram: gram, gramOK: ok, re: re})
 		} else {
 			rest = append(rest, alt)
 		}
@@ -305,7 +310,7 @@ const maxMentions = 32
 func mentions(c concept, text string, g *grams, starts []int, keep func(before string) bool) []mention {
 	var out []mention
 	for _, p := range c.prefixed {
-		if g.mayContain(p.literal) && strings.Contains(text, p.literal) {
+		if g.mayContain(p.gram, p.gramOK) && strings.Contains(text, p.literal) {
 			out = append(out, matches(p.re, text, starts, keep)...)
 		}
 	}

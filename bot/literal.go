@@ -77,13 +77,18 @@ func (g *grams) set(h uint32) { g[h>>6] |= 1 << (h & 63) }
 
 func (g *grams) has(h uint32) bool { return g[h>>6]&(1<<(h&63)) != 0 }
 
-// mayContain reports whether text may hold lit: false means it does not.
-func (g *grams) mayContain(lit string) bool {
+// gramOf is the hash of lit's first sequence, which a text must hold to
+// hold lit; false when lit is too short to have one.
+func gramOf(lit string) (uint32, bool) {
 	switch {
 	case len(lit) >= 3:
-		return g.has(gramHash(lit[0], lit[1], lit[2], 3))
+		return gramHash(lit[0], lit[1], lit[2], 3), true
 	case len(lit) == 2:
-		return g.has(gramHash(lit[0], lit[1], 0, 2))
+		return gramHash(lit[0], lit[1], 0, 2), true
 	}
-	return true
+	return 0, false
 }
+
+// mayContain reports whether text may hold lit, whose first sequence's
+// hash is gram (from gramOf, ok when it has one): false means it does not.
+func (g *grams) mayContain(gram uint32, ok bool) bool { return !ok || g.has(gram) }
