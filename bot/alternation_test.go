@@ -67,20 +67,24 @@ func readQuestions(t *testing.T, path string) []string {
 }
 
 // policyTexts are questions the policy reads, lower-cased: the labelled
-// and shipped ones, and every suffix of the labelled ones (matches
-// searches suffixes).
+// and shipped ones, and suffixes of some labelled ones (matches searches
+// suffixes): from every word of a third, and from every byte of a few.
 func policyTexts(t *testing.T) []string {
 	t.Helper()
 	var out []string
+	n := 0
 	for _, path := range questionFiles {
 		for _, q := range readQuestions(t, path) {
 			q = strings.ToLower(q)
+			out = append(out, q)
 			if strings.Contains(path, "/corpus/") {
-				out = append(out, q)
 				continue
 			}
+			n++
 			for i := range q {
-				out = append(out, q[i:])
+				if n%30 == 0 || (n%3 == 0 && i > 0 && q[i-1] == ' ') {
+					out = append(out, q[i:])
+				}
 			}
 		}
 	}
@@ -113,7 +117,7 @@ func TestAlternationFindsWhatItsPatternFinds(t *testing.T) {
 		for _, text := range texts {
 			check(text)
 		}
-		for range 20000 {
+		for range 3000 {
 			var b strings.Builder
 			for range 1 + r.IntN(6) {
 				b.WriteString(words[r.IntN(len(words))])

@@ -33,7 +33,11 @@ func TestCachedFactsGiveTheSignals(t *testing.T) {
 	}
 	questions := []string{"How many contacts does real-time journeys support?", "how many days' notice do we get", "What does it cost?"}
 	for _, path := range questionFiles[:4] {
-		questions = append(questions, readQuestions(t, path)...)
+		for i, q := range readQuestions(t, path) {
+			if i%4 == 0 {
+				questions = append(questions, q)
+			}
+		}
 	}
 	for _, q := range questions {
 		r, err := b.Retrieve(context.Background(), Question{Text: q}, retrieval.Fused)
@@ -113,21 +117,30 @@ func TestUnitCacheAcrossVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secs := c.Sections()
+	secs := c.Sections()[:6]
+	facts, counts := make([]sectionFacts, len(secs)), make([]int, len(secs))
+	for i, s := range secs {
+		facts[i], counts[i] = factsOf(s), len(units(s.Text))
+	}
 	var cache unitCache
 	var wg sync.WaitGroup
 	for g := range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range 200 {
-				v := []string{"v1", "v2"}[(g+i)%2]
-				s := secs[i%len(secs)]
-				if f := cache.factsFor(v, s); !reflect.DeepEqual(f, factsOf(s)) {
-					t.Errorf("facts of %s differ from the section's", s.Anchor)
+			for i := range 24 {
+				// Mostly one version, now and then the other, as during a
+				// refresh.
+				v := "v1"
+				if (g+i)%8 == 0 {
+					v = "v2"
 				}
-				if us := cache.of(v, s); len(us) != len(units(s.Text)) {
-					t.Errorf("%s: %d units cached, %d in the section", s.Anchor, len(us), len(units(s.Text)))
+				j := i % len(secs)
+				if f := cache.factsFor(v, secs[j]); !reflect.DeepEqual(f, facts[j]) {
+					t.Errorf("facts of %s differ from the section's", secs[j].Anchor)
+				}
+				if us := cache.of(v, secs[j]); len(us) != counts[j] {
+					t.Errorf("%s: %d units cached, %d in the section", secs[j].Anchor, len(us), counts[j])
 				}
 			}
 		}()

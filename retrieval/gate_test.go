@@ -12,8 +12,8 @@ import (
 )
 
 // realTexts are texts the answer-type patterns meet: every labelled and
-// shipped question, lower-cased as TypeOf reads them and as written, and
-// every passage and sentence of the FAQ.
+// shipped question, lower-cased as TypeOf reads them, and every passage
+// and title of the FAQ.
 func realTexts(t *testing.T) []string {
 	t.Helper()
 	var out []string
@@ -29,7 +29,7 @@ func realTexts(t *testing.T) []string {
 		}
 		for _, line := range strings.Split(string(data), "\n") {
 			if f := strings.Split(line, "\t"); len(f) >= 2 {
-				out = append(out, f[1], strings.ToLower(f[1]))
+				out = append(out, strings.ToLower(f[1]))
 			}
 		}
 	}
@@ -38,7 +38,7 @@ func realTexts(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	for _, p := range c.Passages() {
-		out = append(out, p.Plain, p.Text, p.Section.Title, strings.ToLower(p.Plain))
+		out = append(out, p.Plain, p.Section.Title)
 	}
 	return out
 }
@@ -54,8 +54,10 @@ func TestGatedPatternsAnswerAsRegexp(t *testing.T) {
 			if got, want := re.MatchString(text), plain.MatchString(text); got != want {
 				t.Errorf("%.40s… MatchString(%q) = %v, regexp says %v", re, text, got, want)
 			}
-			if got, want := re.FindAllString(text, -1), plain.FindAllString(text, -1); !slices.Equal(got, want) {
-				t.Errorf("%.40s… FindAllString(%q) = %q, regexp says %q", re, text, got, want)
+			if re == dates { // the one whose matches are read
+				if got, want := re.FindAllString(text, -1), plain.FindAllString(text, -1); !slices.Equal(got, want) {
+					t.Errorf("%.40s… FindAllString(%q) = %q, regexp says %q", re, text, got, want)
+				}
 			}
 			if plain.MatchString(text) {
 				ran++

@@ -69,7 +69,7 @@ var pieces = []string{
 	"tot", "hasta", "fino a", "lla", "até", "ate", "ende", "fin", "2025", "juni", "juin", "junio", "a ", "few", "couple", " of", "two",
 	"extra", "additional", "days", "weeks", "don't want", "dont", "avoid", "if", "unless", "in case", "going to", "x", "é",
 	"January", "June", "May", " 30", ", ", "June 30, 2025", "May 2025", "few more days", "2 extra weeks",
-	"is ", "this", "that", "it", "normal", "expected", "by design", "what's the ", "what is the ", "limit", "maximum", "cap",
+	"is ", "this", "that", "it", "normal", "expected", "by design", "this is normal", "it expected", "what's the ", "what is the ", "limit", "maximum", "cap",
 	"qué", "que", "mes", "día", "dia", "più di ", "piu di ", "xx", "xxx", "yy", "y", "ci", "j", "d", "ourneys", "ata", "e-mail", "real", "time", "real time", "décaler", "decale", "été",
 }
 
@@ -87,7 +87,7 @@ func TestGateNeverClosesOnAMatch(t *testing.T) {
 	for _, p := range patterns {
 		re, g := regexp.MustCompile(p), NewGate(p)
 		matched, closed := 0, 0
-		for range 20000 {
+		for range 6000 {
 			text := randomText(r)
 			switch {
 			case re.MatchString(text):
@@ -102,7 +102,7 @@ func TestGateNeverClosesOnAMatch(t *testing.T) {
 		if matched == 0 {
 			t.Errorf("%q: no random text matched; the test says nothing about it", p)
 		}
-		t.Logf("%q: %d of 20000 matched, %d others skipped", p, matched, closed)
+		t.Logf("%q: %d of 6000 matched, %d others skipped", p, matched, closed)
 	}
 }
 
@@ -128,7 +128,7 @@ func TestRegexpAnswersAsRegexp(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for _, p := range patterns {
 		gated, plain := MustCompile(p), regexp.MustCompile(p)
-		for range 5000 {
+		for range 1500 {
 			text := randomText(r)
 			if got, want := gated.MatchString(text), plain.MatchString(text); got != want {
 				t.Fatalf("%q MatchString(%q) = %v, regexp says %v", p, text, got, want)
