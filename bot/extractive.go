@@ -70,7 +70,7 @@ func readQuestion(text string, types retrieval.AnswerTypes, terms func(string) [
 	for _, t := range terms(text) {
 		q.terms[t] = true
 	}
-	q.fate = asksFate.MatchString(text) && !q.types.Has(retrieval.TimeAnswer)
+	q.fate = !q.types.Has(retrieval.TimeAnswer) && asksFate.MatchString(text)
 	return q
 }
 
@@ -81,6 +81,8 @@ type unit struct {
 	score float64
 	// terms are the question's terms it contains.
 	terms map[string]bool
+	// leans says its opening sentence points back at the unit before it.
+	leans bool
 }
 
 // sectionUnits are a section's quotable units, scored for a question.
@@ -204,7 +206,7 @@ func scoreSection(q question, r retrieval.Result, texts []quotable) sectionUnits
 	holdsType := su.holds
 	for i, qt := range texts {
 		t := qt.text
-		u := unit{text: t, pos: i, terms: map[string]bool{}, score: -0.05 * float64(i)}
+		u := unit{text: t, pos: i, terms: map[string]bool{}, score: -0.05 * float64(i), leans: qt.leans}
 		// Shared terms are summed in the unit's order, so that a score does
 		// not depend on a map's iteration order down to its last digit.
 		for _, term := range qt.terms {
@@ -317,7 +319,7 @@ func pick(su sectionUnits) []string {
 	chosen := map[int]bool{}
 	add := func(i int) {
 		chosen[i] = true
-		if i > 0 && leans(su.units[i].text) {
+		if i > 0 && su.units[i].leans {
 			chosen[i-1] = true
 		}
 		if strings.HasSuffix(su.units[i].text, ":") && i+1 < len(su.units) {
@@ -381,7 +383,7 @@ func leans(text string) bool {
 
 // withAntecedent is a unit with the one before it when it leans on it.
 func withAntecedent(us []unit, i int) string {
-	if i > 0 && leans(us[i].text) {
+	if i > 0 && us[i].leans {
 		return us[i-1].text + " " + us[i].text
 	}
 	return us[i].text

@@ -16,8 +16,9 @@ type quotable struct {
 	// holds are the kinds of answer it states (time, amount, price).
 	holds retrieval.AnswerTypes
 	// fate says it tells what becomes of something; pointer that it only
-	// points elsewhere ("See also …"); date that it states an absolute date.
-	fate, pointer, date bool
+	// points elsewhere ("See also …"); date that it states an absolute
+	// date; leans that it points back at the unit before it.
+	fate, pointer, date, leans bool
 	// bold are the terms of what it bolds: what a list item is about.
 	bold map[string]bool
 	// starts are where its words begin, wordTerms the terms of each word
@@ -27,7 +28,7 @@ type quotable struct {
 }
 
 func newQuotable(t string) quotable {
-	q := quotable{text: t, terms: retrieval.Terms(t), fate: fate.MatchString(t), pointer: pointer.MatchString(t), date: retrieval.HoldsDate(t)}
+	q := quotable{text: t, terms: retrieval.Terms(t), fate: fate.MatchString(t), pointer: pointer.MatchString(t), date: retrieval.HoldsDate(t), leans: leans(t)}
 	for _, typ := range []retrieval.AnswerTypes{retrieval.TimeAnswer, retrieval.AmountAnswer, retrieval.PriceAnswer} {
 		if retrieval.Holds(t, typ) {
 			q.holds |= typ
