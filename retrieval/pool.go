@@ -182,7 +182,7 @@ func (p *questionPool) overlap(terms []queryTerm, words []qword, hits []overlapH
 		if p.weight != nil {
 			covered := scores[d] * total
 			if union := total + p.weight[d] - covered; union > 0 {
-				share = math.Min(1, covered/union)
+				share = min(1, covered/union) // finite: math.Min
 			}
 		}
 		hits = append(hits, overlapHit{doc: d, share: share})
@@ -241,9 +241,23 @@ func (p *questionPool) maxSimilarity(ctx context.Context, v []float32) (float64,
 	if err != nil {
 		return 0, err
 	}
-	best := 0.0
-	for _, x := range dots {
-		best = math.Max(best, float64(x))
+	return maxOf(dots), nil
+}
+
+// maxOf is math.Max folded over 0 and xs: +Inf if any is +Inf, else NaN
+// if any is NaN, else the largest (+0 over -0), without a call per value.
+func maxOf(xs []float32) float64 {
+	best, nan := float32(0), false
+	for _, x := range xs {
+		switch {
+		case x > best:
+			best = x
+		case x != x:
+			nan = true
+		}
 	}
-	return best, nil
+	if nan && !math.IsInf(float64(best), 1) {
+		return math.NaN()
+	}
+	return float64(best)
 }

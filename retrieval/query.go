@@ -179,12 +179,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	cands.answered = ix.answers.overlap(plan.answerTerms, plan.unique, cands.answered)
 	cands.unanswered = ix.unanswered.overlap(plan.unansweredTerms, plan.unique, cands.unanswered)
 	answered, unanswered := cands.answered, cands.unanswered
+	// Shares are finite, where the built-in max is math.Max, inlined.
 	for _, h := range answered {
 		c := cands.of(ix.answers.section[h.doc])
-		c.qoverlap = math.Max(c.qoverlap, h.share)
+		c.qoverlap = max(c.qoverlap, h.share)
 	}
 	for _, h := range unanswered {
-		rank.Unanswered.Overlap = math.Max(rank.Unanswered.Overlap, h.share)
+		rank.Unanswered.Overlap = max(rank.Unanswered.Overlap, h.share)
 	}
 	if err := ctx.Err(); err != nil {
 		return rank, fmt.Errorf("search: %w", err)

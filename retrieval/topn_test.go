@@ -92,3 +92,22 @@ func TestBuiltinMaxMinAreMathMaxMinOnFiniteValues(t *testing.T) {
 		}
 	}
 }
+
+// maxOf is math.Max folded over 0 and the values, whatever they hold.
+func TestMaxOfIsMathMaxFolded(t *testing.T) {
+	specials := []float32{0, float32(math.Copysign(0, -1)), 1, -1, 0.25, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), math.MaxFloat32}
+	r := rand.New(rand.NewPCG(13, 14))
+	for range 20000 {
+		xs := make([]float32, r.IntN(6))
+		for i := range xs {
+			xs[i] = specials[r.IntN(len(specials))]
+		}
+		want := 0.0
+		for _, x := range xs {
+			want = math.Max(want, float64(x))
+		}
+		if got := maxOf(xs); math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Fatalf("maxOf(%v) = %v, math.Max folded gives %v", xs, got, want)
+		}
+	}
+}
