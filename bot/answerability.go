@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/faqbot/faqbot/internal/logreg"
 	"github.com/faqbot/faqbot/retrieval"
@@ -64,10 +63,16 @@ func loadAnswerability() (*logreg.Model, error) {
 // AnswerSignals returns the answerability signals of a retrieval's best
 // section (nil when nothing was found), for the model and its training.
 func AnswerSignals(r Retrieval) []float64 {
-	results := r.Ranking.Results
-	if len(results) == 0 {
+	if len(r.Ranking.Results) == 0 {
 		return nil
 	}
+	return answerSignals(r, factsOf(r.Ranking.Results[0].Section))
+}
+
+// answerSignals is AnswerSignals given the facts of the best section's
+// text.
+func answerSignals(r Retrieval, facts sectionFacts) []float64 {
+	results := r.Ranking.Results
 	top := results[0]
 	s := top.Support
 	share, passageShare := 0.0, 0.0
@@ -87,11 +92,11 @@ func AnswerSignals(r Retrieval) []float64 {
 	// price, a "when" question a date or a span of time.
 	types := r.Ranking.Asks
 	missing := 0.0
-	if !retrieval.Holds(top.Section.Plain, types) {
+	if !facts.text.Holds(types) {
 		missing = 1
 	}
 	// "How many days' notice" wants a number of days, not any number.
-	if unit := retrieval.AmountUnit(r.Query); unit != "" && types.Has(retrieval.AmountAnswer) && !retrieval.HoldsAmountOf(top.Section.Plain, unit) {
+	if unit := retrieval.AmountUnit(r.Query); unit != "" && types.Has(retrieval.AmountAnswer) && !facts.text.HoldsAmountOf(unit) {
 		missing = 1
 	}
 	procedure := 0.0
@@ -107,6 +112,6 @@ func AnswerSignals(r Retrieval) []float64 {
 		top.Vote,
 		// A long section of many topics (a list of features) shares words
 		// with questions it does not answer.
-		math.Log1p(float64(len(strings.Fields(top.Section.Plain)))),
+		math.Log1p(float64(facts.words)),
 	}
 }

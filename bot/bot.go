@@ -152,7 +152,7 @@ func (b *Bot) Ask(ctx context.Context, q Question) (Answer, error) {
 		b.abstain(&a, results)
 		return a, nil
 	case writeFailed:
-		sources := extract(query, rank.Asks, results, func(s *corpus.Section) []quotable { return b.units.of(rank.Version, s) })
+		sources := extract(query, rank, func(s *corpus.Section) []quotable { return b.units.of(rank.Version, s) })
 		a.Text = asOf(compose(sources), sources, rank.Corpus, b.clock())
 		a.Citations = citations(sources)
 		// A model chooses and cites its sources itself; quotes point on.
@@ -295,9 +295,8 @@ func addRelated(a *Answer, results []retrieval.Result) {
 // answerability is how likely the FAQ answers the question, from the
 // best section's signals and the trained model; 0 when nothing was found.
 func (b *Bot) answerability(r Retrieval) float64 {
-	x := AnswerSignals(r)
-	if x == nil {
+	if len(r.Ranking.Results) == 0 {
 		return 0
 	}
-	return b.model.Predict(x)
+	return b.model.Predict(answerSignals(r, b.units.factsFor(r.Ranking.Version, r.Ranking.Results[0].Section)))
 }

@@ -21,12 +21,16 @@ import (
 type concept struct {
 	name     string
 	prefixed []phrase
-	rest     *regexp.Regexp // phrases without a required literal; nil when none
+	rest     alternation // phrases without a required literal
 }
 
 type phrase struct {
 	literal string
-	re      *regexp.Regexp
+	// gram is the hash of the literal's first letters (gramOf), worked out
+	// once rather than for every question.
+	gram   uint32
+	gramOK bool
+	re     *regexp.Regexp
 }
 
 // newConcept compiles phrases written in lower case; they are matched
@@ -40,15 +44,13 @@ func newConcept(name string, alternatives []string) concept {
 		// the match would end inside the word and be dropped.
 		re.Longest()
 		if lit := requiredLiteral(alt); len(lit) >= 2 {
-			c.prefixed = append(c.prefixed, phrase{literal: lit, re: re})
+			gram, ok := gramOf(lit)
+			c.prefixed = append(c.prefixed, phrase{literal: lit, gram: gram, gramOK: ok, re: re})
 		} else {
 			rest = append(rest, alt)
 		}
 	}
-	if len(rest) > 0 {
-		c.rest = regexp.MustCompile(`(?:` + strings.Join(rest, `|`) + `)`)
-		c.rest.Longest()
-	}
+	c.rest = newAlternation(rest)
 	return c
 }
 
@@ -349,18 +351,24 @@ const maxMentions = 32
 func mentions(c concept, text string, g *grams, starts []int, keep func(before string) bool) []mention {
 	var out []mention
 	for _, p := range c.prefixed {
-		if g.mayContain(p.literal) && strings.Contains(text, p.literal) {
+		if g.mayContain(p.gram, p.gramOK) && strings.Contains(text, p.literal) {
 			out = append(out, matches(p.re, text, starts, keep)...)
 		}
 	}
-	if c.rest != nil {
+	if !c.rest.empty() {
 		out = append(out, matches(c.rest, text, starts, keep)...)
 	}
 	return out
 }
 
+// finder is a regular expression, or an alternation of them, as matches
+// searches it.
+type finder interface {
+	FindStringIndex(s string) []int
+}
+
 // matches finds re's occurrences at word boundaries.
-func matches(re *regexp.Regexp, text string, starts []int, keep func(before string) bool) []mention {
+func matches(re finder, text string, starts []int, keep func(before string) bool) []mention {
 	var out []mention
 	for off, tries := 0, 0; off < len(text) && tries < 4*maxMentions && len(out) < maxMentions; tries++ {
 		loc := re.FindStringIndex(text[off:])

@@ -62,9 +62,15 @@ type question struct {
 	weight map[string]float64
 }
 
-func readQuestion(text string, types retrieval.AnswerTypes) question {
-	q := question{terms: termSet(text), types: types}
-	q.fate = asksFate.MatchString(text) && !q.types.Has(retrieval.TimeAnswer)
+// readQuestion reads text, whose kinds of answer asked for are types;
+// terms finds a text's index terms (retrieval.Terms, or the ranking's,
+// which knows the index's words).
+func readQuestion(text string, types retrieval.AnswerTypes, terms func(string) []string) question {
+	q := question{terms: map[string]bool{}, types: types}
+	for _, t := range terms(text) {
+		q.terms[t] = true
+	}
+	q.fate = !q.types.Has(retrieval.TimeAnswer) && asksFate.MatchString(text)
 	return q
 }
 
@@ -75,6 +81,8 @@ type unit struct {
 	score float64
 	// terms are the question's terms it contains.
 	terms map[string]bool
+	// leans says its opening sentence points back at the unit before it.
+	leans bool
 }
 
 // sectionUnits are a section's quotable units, scored for a question.
@@ -86,13 +94,14 @@ type sectionUnits struct {
 	holds bool
 }
 
-// extract picks what to quote from the ranking for a question; units
-// supplies the sections' quotable units.
-func extract(text string, types retrieval.AnswerTypes, results []retrieval.Result, units func(*corpus.Section) []quotable) []source {
+// extract picks what to quote from a ranking's results for a question;
+// units supplies the sections' quotable units.
+func extract(text string, rank retrieval.Ranking, units func(*corpus.Section) []quotable) []source {
+	results := rank.Results
 	if len(results) == 0 {
 		return nil
 	}
-	q := readQuestion(text, types)
+	q := readQuestion(text, rank.Asks, rank.Terms)
 	n := 1
 	if q.fate || q.types.Has(retrieval.TimeAnswer|retrieval.AmountAnswer|retrieval.PriceAnswer) {
 		n = typedCandidates
@@ -197,17 +206,16 @@ func scoreSection(q question, r retrieval.Result, texts []quotable) sectionUnits
 	holdsType := su.holds
 	for i, qt := range texts {
 		t := qt.text
-		u := unit{text: t, pos: i, terms: map[string]bool{}}
+		u := unit{text: t, pos: i, terms: map[string]bool{}, score: -0.05 * float64(i), leans: qt.leans}
+		// Shared terms are summed in the unit's order, so that a score does
+		// not depend on a map's iteration order down to its last digit.
 		for _, term := range qt.terms {
 			// Asking whether something keeps working, the fate words are
 			// scored as a fate, not as shared words.
-			if q.terms[term] && !(q.fate && fateTerms[term]) {
+			if q.terms[term] && !(q.fate && fateTerms[term]) && !u.terms[term] {
 				u.terms[term] = true
+				u.score += q.weight[term]
 			}
-		}
-		u.score = -0.05 * float64(i)
-		for term := range u.terms {
-			u.score += q.weight[term]
 		}
 		// The FAQ bolds what a list item is about: "Outbound marketing
 		// **segments** won't be removed".
@@ -221,7 +229,7 @@ func scoreSection(q question, r retrieval.Result, texts []quotable) sectionUnits
 				u.score--
 			case q.types.Has(retrieval.TimeAnswer) && !q.types.Has(retrieval.DurationAnswer) && !qt.date:
 				u.score++ // "when?" is answered by a date, a span only relative to something
-			case answerNearTerms(t, q):
+			case answerNearTerms(qt, q):
 				// The date is the removal's, not another event's in the
 				// same sentence.
 				u.score += 3
@@ -249,22 +257,18 @@ func scoreSection(q question, r retrieval.Result, texts []quotable) sectionUnits
 
 // answerNearTerms reports whether an answer of the asked type (a date, an
 // amount) stands within a few words of one of the question's terms.
-func answerNearTerms(text string, q question) bool {
+func answerNearTerms(u quotable, q question) bool {
 	const span = 5
-	starts := wordStarts(text)
+	starts := u.starts
 	var at []int // word positions of question terms
-	for i, s := range starts {
-		end := len(text)
-		if i+1 < len(starts) {
-			end = starts[i+1]
-		}
-		for _, t := range retrieval.Terms(text[s:end]) {
+	for i, terms := range u.wordTerms {
+		for _, t := range terms {
 			if q.terms[t] {
 				at = append(at, i)
 			}
 		}
 	}
-	for _, sp := range retrieval.Spans(text, q.types) {
+	for _, sp := range retrieval.Spans(u.text, q.types) {
 		from, to := wordAt(starts, sp[0]), wordAt(starts, max(sp[0], sp[1]-1))
 		for _, p := range at {
 			if p >= from-span && p <= to+span {
@@ -315,7 +319,7 @@ func pick(su sectionUnits) []string {
 	chosen := map[int]bool{}
 	add := func(i int) {
 		chosen[i] = true
-		if i > 0 && leans(su.units[i].text) {
+		if i > 0 && su.units[i].leans {
 			chosen[i-1] = true
 		}
 		if strings.HasSuffix(su.units[i].text, ":") && i+1 < len(su.units) {
@@ -379,7 +383,7 @@ func leans(text string) bool {
 
 // withAntecedent is a unit with the one before it when it leans on it.
 func withAntecedent(us []unit, i int) string {
-	if i > 0 && leans(us[i].text) {
+	if i > 0 && us[i].leans {
 		return us[i-1].text + " " + us[i].text
 	}
 	return us[i].text

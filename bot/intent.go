@@ -1,9 +1,10 @@
 package bot
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/faqbot/faqbot/internal/literal"
 )
 
 // intent is which concepts a question holds and where.
@@ -47,19 +48,19 @@ var task = newConcept("task", with(w(
 	`wie (?:kann|können|kriegen|bekommen|mache|machen|geht)`, `kannst du`, `können sie`, `könnt ihr`, `bitte`, `jak (?:to )?(?:ustawić|zrobić|skonfigurować|utworzyć|zmienić)`, `hoe (?:kan|moet|krijg|krijgen|doe)`, `comment (?:faire|cr[ée]er|configurer|puis-je|pouvons-nous|on fait)`, `c[óo]mo (?:puedo|podemos|hago|hacemos|configuro|creo)`, `qu[ée] hago`, `que faire`, `on fait comment`, `une id[ée]e`), "please_set_up"))
 
 // generic ends text that makes what follows general ("when you try to …").
-var generic = regexp.MustCompile(`(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
+var generic = literal.MustCompile(`(?:^|[^\p{L}])(?:you|one|people|anyone)\s*$`)
 
 // hypothetical ends text that makes a problem only feared ("don't want
 // things to break", "if it fails").
-var hypothetical = regexp.MustCompile(`(?:^|[^\p{L}])(?:don'?t want|dont want|do not want|avoid|prevent|without|worried|afraid|risk|if|unless|might|could|would|will|may|in case|going to|gonna|about to)(?:\s+\S+){0,6}\s*$`)
+var hypothetical = literal.MustCompile(`(?:^|[^\p{L}])(?:don'?t want|dont want|do not want|avoid|prevent|without|worried|afraid|risk|if|unless|might|could|would|will|may|in case|going to|gonna|about to)(?:\s+\S+){0,6}\s*$`)
 
 // conditional ends text that makes what follows a supposition ("if we're
 // not done by the deadline").
-var conditional = regexp.MustCompile(`(?:^|[^\p{L}])(?:if|in case|unless|suppose|supposing|should)(?:\s+\S+){0,8}\s*$`)
+var conditional = literal.MustCompile(`(?:^|[^\p{L}])(?:if|in case|unless|suppose|supposing|should)(?:\s+\S+){0,8}\s*$`)
 
 // negated ends text that denies what follows ("and not wait until the
 // last moment").
-var negated = regexp.MustCompile(`(?:^|[^\p{L}])(?:not|don'?t|do not|never|no need to|without)(?:\s+\S+)?\s*$`)
+var negated = literal.MustCompile(`(?:^|[^\p{L}])(?:not|don'?t|do not|never|no need to|without)(?:\s+\S+)?\s*$`)
 
 // tail is the last words before a match, enough for generic and
 // hypothetical to read, so that checking them stays cheap however long the
@@ -80,7 +81,9 @@ func tail(before string) string {
 func readIntent(text string) intent {
 	text = strings.ToLower(text)
 	starts := wordStarts(text)
-	g := newGrams(text)
+	var grams grams
+	grams.fill(text)
+	g := &grams
 	find := func(c concept) []mention { return mentions(c, text, g, starts, nil) }
 	// "when you try to create …" describes, it does not ask.
 	taskMentions := mentions(task, text, g, starts, func(before string) bool { return !generic.MatchString(tail(before)) })

@@ -3,7 +3,14 @@ package bot
 import (
 	"regexp/syntax"
 	"unicode/utf8"
+
+	"github.com/faqbot/faqbot/internal/literal"
 )
+
+// injectionGate holds the words every injected instruction contains
+// ("ignore", "pretend", "system prompt"…): a question without any is not
+// run through injection, which costs more than reading all its intents.
+var injectionGate = literal.NewGate(injection.String())
 
 // requiredLiteral returns the longest literal every match of pattern
 // contains ("" when none is certain): "d[ée]cal(?:er|e)" must contain
@@ -49,15 +56,15 @@ func longestRequired(re *syntax.Regexp) string {
 // False positives only cost the search that would have run anyway.
 type grams [1 << 10]uint64
 
-func newGrams(text string) *grams {
-	g := new(grams)
+// fill records text's sequences in g (8 KB, which a caller may keep on
+// its stack rather than allocate for every question).
+func (g *grams) fill(text string) {
 	for i := 0; i+1 < len(text); i++ {
 		g.set(gramHash(text[i], text[i+1], 0, 2))
 		if i+2 < len(text) {
 			g.set(gramHash(text[i], text[i+1], text[i+2], 3))
 		}
 	}
-	return g
 }
 
 func gramHash(a, b, c byte, n uint32) uint32 {
@@ -70,13 +77,18 @@ func (g *grams) set(h uint32) { g[h>>6] |= 1 << (h & 63) }
 
 func (g *grams) has(h uint32) bool { return g[h>>6]&(1<<(h&63)) != 0 }
 
-// mayContain reports whether text may hold lit: false means it does not.
-func (g *grams) mayContain(lit string) bool {
+// gramOf is the hash of lit's first sequence, which a text must hold to
+// hold lit; false when lit is too short to have one.
+func gramOf(lit string) (uint32, bool) {
 	switch {
 	case len(lit) >= 3:
-		return g.has(gramHash(lit[0], lit[1], lit[2], 3))
+		return gramHash(lit[0], lit[1], lit[2], 3), true
 	case len(lit) == 2:
-		return g.has(gramHash(lit[0], lit[1], 0, 2))
+		return gramHash(lit[0], lit[1], 0, 2), true
 	}
-	return true
+	return 0, false
 }
+
+// mayContain reports whether text may hold lit, whose first sequence's
+// hash is gram (from gramOf, ok when it has one): false means it does not.
+func (g *grams) mayContain(gram uint32, ok bool) bool { return !ok || g.has(gram) }

@@ -33,7 +33,7 @@ func Classify(text string) Decision {
 	d := Decision{Clean: text}
 	// Patterns are lower-case; case-insensitive matching costs several
 	// times more. Text is only rewritten when it tries to instruct.
-	if lower := strings.ToLower(text); injection.MatchString(lower) {
+	if lower := strings.ToLower(text); injectionGate.Open(lower) && injection.MatchString(lower) {
 		d.Injection = true
 		d.Clean = strings.TrimSpace(injection.ReplaceAllString(lower, " "))
 	}

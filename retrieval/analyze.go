@@ -1,11 +1,12 @@
 package retrieval
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/kljensen/snowball/english"
+
+	"github.com/faqbot/faqbot/internal/literal"
 )
 
 // abbreviations are the short forms people use for this product family. They
@@ -24,7 +25,7 @@ var abbreviations = map[string][]string{
 // hyphenated forms that would otherwise split into meaningless letters, and
 // "real-time", which is one product word: split, its "time" would match every
 // question about time.
-var hyphenated = regexp.MustCompile(`\b(ci)[- ]?([jd])(?:ourneys|ata)?\b|\b(e)-(mail)|\b(real)[- ](time)\b`)
+var hyphenated = literal.MustCompile(`\b(ci)[- ]?([jd])(?:ourneys|ata)?\b|\b(e)-(mail)|\b(real)[- ](time)\b`)
 
 // extraStopWords are question fillers that say nothing about the topic.
 var extraStopWords = map[string]bool{
@@ -94,6 +95,15 @@ func contentTokens(ws []string) []token {
 // (nil: stem here). A question's words are stemmed once and read by
 // several steps.
 func contentTokensOf(ws, stems []string) []token {
+	if stems != nil {
+		return contentTokensBy(ws, func(i int) string { return stems[i] })
+	}
+	return contentTokensBy(ws, func(i int) string { return english.Stem(ws[i], true) })
+}
+
+// contentTokensBy is contentTokens with stem giving the i-th word's stem,
+// asked only of content words.
+func contentTokensBy(ws []string, stem func(i int) string) []token {
 	var out []token
 	for i, w := range ws {
 		if english.IsStopWord(w) || extraStopWords[w] || isContraction(w) {
@@ -102,13 +112,7 @@ func contentTokensOf(ws, stems []string) []token {
 		if len(w) == 1 && !unicode.IsDigit(rune(w[0])) {
 			continue
 		}
-		term := ""
-		if stems != nil {
-			term = stems[i]
-		} else {
-			term = english.Stem(w, true)
-		}
-		out = append(out, token{word: w, term: term, pos: i})
+		out = append(out, token{word: w, term: stem(i), pos: i})
 	}
 	return out
 }
@@ -133,7 +137,17 @@ func isContraction(w string) bool {
 // expanded) of text: what the index matches on. Answer composition uses it
 // to pick the sentences that carry a question's words.
 func Terms(text string) []string {
-	toks := tokens(text)
+	return termsOf(tokens(text))
+}
+
+// Terms is the package's Terms with the stems the searched index
+// remembers: the same terms, found without stemming the words it knows.
+func (r Ranking) Terms(text string) []string {
+	ws := words(text)
+	return termsOf(contentTokensBy(ws, func(i int) string { return r.stems.stem(ws[i]) }))
+}
+
+func termsOf(toks []token) []string {
 	out := make([]string, len(toks))
 	for i, t := range toks {
 		out[i] = t.term

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/kljensen/snowball/english"
+
+	"github.com/faqbot/faqbot/internal/literal"
 )
 
 // What a question asks for decides both which passages rank first (a "when"
@@ -40,16 +42,16 @@ const (
 func (t AnswerTypes) Has(u AnswerTypes) bool { return t&u != 0 }
 
 var (
-	asksTime   = regexp.MustCompile(`\b(when|what date|which date|what day|which day|what month|which month|(?:exact|precise|specific) (?:date|day|month)|deadline|cut-?off date|how long|how soon|until when|by when|timeline|timeframe|eta|wann|bis wann|wie lange|wanneer|hoe lang|quand|jusqu'à quand|combien de temps|cuándo|cuando|hasta cuándo|cuánto tiempo|quando|fecha|data exata|data esatta|(?:welche[rnms]?|in welchem) (?:monat|tag|datum)|welke (?:maand|dag|datum)|quel(?:le)? (?:mois|jour|date)|qu[ée] (?:mes|d[ií]a|fecha)|qual (?:m[êe]s|data|dia)|quale (?:mese|giorno|data))\b`)
-	asksPrice  = regexp.MustCompile(`\b(price|pricing|prices|cost|costs|costing|how much (?:does|do|is|will|would) (?:it|this|that|they|\w+) (?:cost|be)|pay|paying|charge|charged|fee|fees|billed|billing|per (?:contact|message|month|user)|kosten|preis|kost|prijs|prix|coût|coûte|precio|cuesta|coste|costo)\b`)
-	asksAmount = regexp.MustCompile(`\b(how many|how much|how big|how large|what(?:'s| is) the (?:limit|max\w*|cap|number|size)|limit|limits|maximum|max|capacity|wie viele|hoeveel|combien|cu[áa]nt[oa]s|quant[ie]|quant[oa]s|(?:more|fewer|less) than \d[\d,.]*[km]?|over \d[\d,.]*[km]?|at least \d[\d,.]*[km]?|up to \d[\d,.]*[km]?|mehr als \d[\d,.]*[km]?|meer dan \d[\d,.]*[km]?|plus de \d[\d,.]*[km]?|m[áa]s de \d[\d,.]*[km]?|pi[uù] di \d[\d,.]*[km]?|mais de \d[\d,.]*[km]?)\b`)
-	asksSteps  = regexp.MustCompile(`\b(how (?:do|can|should|would|could) (?:i|we|you)|how to|steps?|step by step|walk (?:me|us) through|configure|set ?up|setup|wie (?:kann|können|richte)|hoe (?:kan|moet|stel)|comment (?:faire|configurer|créer|puis-je)|cómo (?:puedo|hago|configuro|creo))\b`)
-	asksWhy    = regexp.MustCompile(`\b(why|how come|warum|waarom|pourquoi|por qué)\b`)
-	asksSpan   = regexp.MustCompile(`\b(how long|how soon|how much time|how many (?:days|weeks|months|years)|wie lange|hoe lang|combien de temps|cu[áa]nto tiempo)\b`)
-	asksExact  = regexp.MustCompile(`\b(exact|exactly|precise|precisely|specific date|which month|what month|which day|what day|on what date|genau|genaue\w*|precies|exacte|exactement|pr[ée]cis\w*|exacta|exacto|exactamente|concreta|exata|esatta|(?:welche[rnms]?|in welchem) monat|welke maand|quel mois|qu[ée] mes|qual m[êe]s|quale mese)\b`)
+	asksTime   = literal.MustCompile(`\b(when|what date|which date|what day|which day|what month|which month|(?:exact|precise|specific) (?:date|day|month)|deadline|cut-?off date|how long|how soon|until when|by when|timeline|timeframe|eta|wann|bis wann|wie lange|wanneer|hoe lang|quand|jusqu'à quand|combien de temps|cuándo|cuando|hasta cuándo|cuánto tiempo|quando|fecha|data exata|data esatta|(?:welche[rnms]?|in welchem) (?:monat|tag|datum)|welke (?:maand|dag|datum)|quel(?:le)? (?:mois|jour|date)|qu[ée] (?:mes|d[ií]a|fecha)|qual (?:m[êe]s|data|dia)|quale (?:mese|giorno|data))\b`)
+	asksPrice  = literal.MustCompile(`\b(price|pricing|prices|cost|costs|costing|how much (?:does|do|is|will|would) (?:it|this|that|they|\w+) (?:cost|be)|pay|paying|charge|charged|fee|fees|billed|billing|per (?:contact|message|month|user)|kosten|preis|kost|prijs|prix|coût|coûte|precio|cuesta|coste|costo)\b`)
+	asksAmount = literal.MustCompile(`\b(how many|how much|how big|how large|what(?:'s| is) the (?:limit|max\w*|cap|number|size)|limit|limits|maximum|max|capacity|wie viele|hoeveel|combien|cu[áa]nt[oa]s|quant[ie]|quant[oa]s|(?:more|fewer|less) than \d[\d,.]*[km]?|over \d[\d,.]*[km]?|at least \d[\d,.]*[km]?|up to \d[\d,.]*[km]?|mehr als \d[\d,.]*[km]?|meer dan \d[\d,.]*[km]?|plus de \d[\d,.]*[km]?|m[áa]s de \d[\d,.]*[km]?|pi[uù] di \d[\d,.]*[km]?|mais de \d[\d,.]*[km]?)\b`)
+	asksSteps  = literal.MustCompile(`\b(how (?:do|can|should|would|could) (?:i|we|you)|how to|steps?|step by step|walk (?:me|us) through|configure|set ?up|setup|wie (?:kann|können|richte)|hoe (?:kan|moet|stel)|comment (?:faire|configurer|créer|puis-je)|cómo (?:puedo|hago|configuro|creo))\b`)
+	asksWhy    = literal.MustCompile(`\b(why|how come|warum|waarom|pourquoi|por qué)\b`)
+	asksSpan   = literal.MustCompile(`\b(how long|how soon|how much time|how many (?:days|weeks|months|years)|wie lange|hoe lang|combien de temps|cu[áa]nto tiempo)\b`)
+	asksExact  = literal.MustCompile(`\b(exact|exactly|precise|precisely|specific date|which month|what month|which day|what day|on what date|genau|genaue\w*|precies|exacte|exactement|pr[ée]cis\w*|exacta|exacto|exactamente|concreta|exata|esatta|(?:welche[rnms]?|in welchem) monat|welke maand|quel mois|qu[ée] mes|qual m[êe]s|quale mese)\b`)
 	// amountUnit is what a "how many" question counts: "how many days'
 	// notice", "how many emails per hour".
-	amountUnit = regexp.MustCompile(`\b(?:how many|how much|number of|wie viele|hoeveel|combien de|cu[áa]nt[oa]s)\s+(?:more\s+|extra\s+|of\s+)?([a-z\p{L}]+)`)
+	amountUnit = literal.MustCompile(`\b(?:how many|how much|number of|wie viele|hoeveel|combien de|cu[áa]nt[oa]s)\s+(?:more\s+|extra\s+|of\s+)?([a-z\p{L}]+)`)
 )
 
 // AmountUnit returns what a question asks to count ("days", "contacts"),
@@ -66,10 +68,19 @@ func AmountUnit(question string) string {
 // within three words before the unit ("10 million contacts", "two
 // weeks"). Word forms count ("contact" for "contacts").
 func HoldsAmountOf(text, unit string) bool {
+	return holdsAmountOf(words(text), nil, unit)
+}
+
+// holdsAmountOf is HoldsAmountOf for a text's words, and their stems when
+// known (nil: stemmed here).
+func holdsAmountOf(ws, stems []string, unit string) bool {
 	stem := english.Stem(unit, true)
-	ws := words(text)
 	for i, w := range ws {
-		if english.Stem(w, true) != stem {
+		if stems != nil {
+			if stems[i] != stem {
+				continue
+			}
+		} else if english.Stem(w, true) != stem {
 			continue
 		}
 		for j := max(0, i-3); j < i; j++ {
@@ -95,7 +106,10 @@ func isNumberWord(w string) bool {
 	return false
 }
 
-// TypeOf returns the kinds of answer a question asks for.
+// TypeOf returns the kinds of answer a question asks for. Each pattern
+// runs only when the question holds one of the words it needs (literal):
+// most questions ask one kind of thing, and seven regular expressions over
+// every question cost more than the rest of understanding it.
 func TypeOf(question string) AnswerTypes {
 	// Lower-cased text against lower-case patterns: case-insensitive
 	// matching costs several times more.
@@ -126,7 +140,7 @@ func TypeOf(question string) AnswerTypes {
 
 var (
 	// dates are the absolute dates text writes: "June 30, 2025", "June 2025".
-	dates = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December)( \d{1,2})?, ?(\d{4})\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b`)
+	dates = literal.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December)( \d{1,2})?, ?(\d{4})\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b`)
 	// durations are spans of time: "two weeks", "30 days", "a few months".
 	durations = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|couple of|several|a|an) (?:more |additional |extra )?(days?|weeks?|months?|quarters?|years?)\b`)
 	// amounts are numbers that count something: "100 million", "10 million

@@ -7,11 +7,12 @@ import (
 
 // fuse blends min-max normalised lexical and dense section scores and keeps
 // the best k sections.
-func (ix *Index) fuse(cands map[int32]*candidate, plan queryPlan, k int, asks AnswerTypes) []Result {
+func (ix *Index) fuse(cands *candidates, plan *queryPlan, k int, asks AnswerTypes) []Result {
 	lex, qlex := scale{fromZero: true}, scale{fromZero: true}
 	var dense, qdense scale
-	ranked := make([]*candidate, 0, len(cands))
-	for _, c := range cands {
+	ranked := make([]*candidate, 0, len(cands.list))
+	for i := range cands.list {
+		c := &cands.list[i]
 		ranked = append(ranked, c)
 		lex.see(c.lexical)
 		dense.see(c.dense)
@@ -25,19 +26,20 @@ func (ix *Index) fuse(cands map[int32]*candidate, plan queryPlan, k int, asks An
 	if qlex.max > 0 || qdense.max > 0 {
 		qshare = questionShare
 	}
-	score := make(map[*candidate]float64, len(ranked))
 	for _, c := range ranked {
-		score[c] = (1-qshare)*blend(c.lexical, c.dense) +
+		c.score = (1-qshare)*blend(c.lexical, c.dense) +
 			qshare*(lexicalShare*qlex.norm(c.qlexical)+denseShare*qdense.norm(c.qdense))
 		if asks.Has(TimeAnswer) {
 			c.timeMatch = ix.timeMatch(c, asks)
-			score[c] *= 1 + temporalBoost*c.timeMatch
+			c.score *= 1 + temporalBoost*c.timeMatch
 		}
 	}
+	// Score, then section: a total order, whatever order the candidates
+	// were found in.
 	sort.Slice(ranked, func(i, j int) bool {
 		a, b := ranked[i], ranked[j]
-		if score[a] != score[b] {
-			return score[a] > score[b]
+		if a.score != b.score {
+			return a.score > b.score
 		}
 		return a.section < b.section
 	})
@@ -46,7 +48,7 @@ func (ix *Index) fuse(cands map[int32]*candidate, plan queryPlan, k int, asks An
 	}
 	results := make([]Result, len(ranked))
 	for i, c := range ranked {
-		results[i] = ix.result(c, score[c], plan, blend)
+		results[i] = ix.result(c, plan, &cands.noneTop, blend)
 	}
 	return results
 }
@@ -85,24 +87,28 @@ func (s scale) norm(x float64) float64 {
 }
 
 // result describes one ranked section with its matching passages, best
-// first.
-func (ix *Index) result(c *candidate, score float64, plan queryPlan, blend func(lex, dense float64) float64) Result {
+// first. noneTop are the overlaps of the unanswered questions that
+// resemble no section, for its vote.
+func (ix *Index) result(c *candidate, plan *queryPlan, noneTop *topShares, blend func(lex, dense float64) float64) Result {
 	r := Result{
 		Section:   ix.sections[c.section],
-		Score:     score,
+		Score:     c.score,
 		Lexical:   c.lexical,
 		Dense:     c.dense,
 		QLexical:  c.qlexical,
 		QDense:    c.qdense,
 		QOverlap:  c.qoverlap,
 		TimeMatch: c.timeMatch,
-		Vote:      ix.vote(plan, c.section),
+		Vote:      vote(c.answeredTop.values(), c.unansweredTop.values(), noneTop.values()),
 		Coverage:  ix.coverage(plan.terms, c.section),
 		Support:   ix.support(plan, c.section),
 	}
 	r.Confidence = confidence(r.Coverage, c.dense, ix.collection != nil)
-	for p, h := range c.hits {
-		r.Passages = append(r.Passages, Hit{Passage: ix.passages[p], Score: blend(h[0], h[1])})
+	if len(c.hits) > 0 {
+		r.Passages = make([]Hit, 0, len(c.hits))
+	}
+	for _, h := range c.hits {
+		r.Passages = append(r.Passages, Hit{Passage: ix.passages[h.passage], Score: blend(h.lexical, h.dense)})
 	}
 	sort.Slice(r.Passages, func(a, b int) bool {
 		pa, pb := r.Passages[a], r.Passages[b]
@@ -120,7 +126,8 @@ func (ix *Index) result(c *candidate, score float64, plan queryPlan, blend func(
 // only relative to something); 0 for no time at all.
 func (ix *Index) timeMatch(c *candidate, asks AnswerTypes) float64 {
 	best := 0.0
-	for p := range c.hits {
+	for _, h := range c.hits {
+		p := h.passage
 		switch {
 		case ix.absolute[p], ix.dated[p] && asks.Has(DurationAnswer):
 			return 1
@@ -136,14 +143,15 @@ func (ix *Index) timeMatch(c *candidate, asks AnswerTypes) float64 {
 // makes "What is the capital of France?" score near zero everywhere.
 func (ix *Index) coverage(q []queryTerm, section int32) float64 {
 	span := ix.sectionSpan[section]
-	weight := map[int]float64{} // question word -> its IDF
-	found := map[int]float64{}  // question word -> credit in this section
+	// By question word, summed in the question's order: its IDF, and its
+	// credit in this section.
+	weight, found := make([]float64, wordCount(q)), make([]float64, wordCount(q))
 	for _, t := range q {
 		if t.pair {
 			continue
 		}
-		weight[t.word] = math.Max(weight[t.word], ix.lex.idf(t.term))
-		if ix.lex.occursIn(t.term, span[0], span[1]) {
+		weight[t.word] = math.Max(weight[t.word], t.idf)
+		if occursIn(t.ps, span[0], span[1]) {
 			found[t.word] = math.Max(found[t.word], t.weight)
 		}
 	}

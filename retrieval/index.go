@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/philippgille/chromem-go"
 
@@ -28,7 +29,9 @@ type Index struct {
 	// sectionShare is, per term, the share of sections whose text holds it.
 	sectionShare map[string]float64
 	lex          *lexical
-	thesaurus    *thesaurus
+	// stems are the stems of the words the index was built from.
+	stems     *stemMemo
+	thesaurus *thesaurus
 	// dated marks passages that state a date or a duration, the answers to
 	// "when" and "how long" questions.
 	dated []bool
@@ -46,7 +49,13 @@ type Index struct {
 
 	embedder   Embedder
 	collection *chromem.Collection // nil when embeddings failed at build
-	denseErr   error
+	// sparse scans the collection's vectors for sparse questions; nil
+	// when chromem-go holds other vectors than the passages'.
+	sparse   *sparseScan
+	denseErr error
+
+	// candidatePool keeps searches' candidate sets for reuse.
+	candidatePool sync.Pool
 }
 
 // BuildOptions are what an index is built from besides the corpus. All
@@ -74,6 +83,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 		return nil, errors.New("build index: corpus has no passages")
 	}
 	ix := &Index{corpus: c, passages: passages, embedder: embedder, sections: c.Sections()}
+	ix.candidatePool.New = func() any { return &candidates{} }
 	pos := make(map[*corpus.Section]int32, len(ix.sections))
 	ix.sectionSpan = make([][2]int32, len(ix.sections))
 	for i, s := range ix.sections {
@@ -97,21 +107,23 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 		}
 		span[1] = int32(i)
 	}
-	ix.lex = newLexical(docs)
+	ix.stems = newStemMemo()
+	ix.lex = newLexical(docs, ix.stems)
 	ix.thesaurus = parseThesaurus(defaultThesaurus)
 	keys := make([]string, len(ix.sections))
 	ix.titleTerms = make([]map[string]bool, len(ix.sections))
 	for i, sec := range ix.sections {
 		keys[i] = sec.Key()
-		ix.titleTerms[i] = ix.lex.titleTerms(sec.Title)
+		ix.titleTerms[i] = titleTerms(sec.Title, ix.stems)
 	}
 	ix.everyday = parseEveryday(everydayWords)
 	ix.entities = parseEntities(entityNames)
 	ix.sectionShare = ix.lex.sectionShares(ix.sectionOf, len(ix.sections))
-	ix.answers = newSectionPool(keys, opts.Questions.Answered, maxQuestionsPerSection)
-	ix.unanswered = newSectionPool(keys, opts.Questions.Unanswered, maxUnansweredQuestions)
+	ix.answers = newSectionPool(keys, opts.Questions.Answered, maxQuestionsPerSection, ix.stems)
+	ix.unanswered = newSectionPool(keys, opts.Questions.Unanswered, maxUnansweredQuestions, ix.stems)
 	ix.answers.weigh(ix.textWeight)
 	ix.unanswered.weigh(ix.textWeight)
+	// From here on the memo is only read, by searches at once.
 
 	if embedder == nil {
 		ix.denseErr = errors.New("no embedder configured")
@@ -134,6 +146,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts BuildOptions) (*Index, er
 		return nil, fmt.Errorf("build index: %w", err)
 	}
 	ix.collection = coll
+	ix.sparse = newSparseScan(vecs[:len(texts)])
 	vecs = vecs[len(texts):]
 	if err := ix.answers.addVectors(vecs[:ix.answers.size()]); err != nil {
 		return nil, fmt.Errorf("build index: %w", err)

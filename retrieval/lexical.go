@@ -44,7 +44,14 @@ type lexical struct {
 	// reach: a question word more than one letter longer cannot be one
 	// edit away from any.
 	longest int
-	scratch sync.Pool
+	scratch sync.Pool // *lexScratch
+}
+
+// lexScratch is one search's work space: a score per document, all zero
+// between uses, and the documents touched.
+type lexScratch struct {
+	scores  []float64
+	touched []int32
 }
 
 // lexDoc is what the lexical index sees of a passage.
@@ -52,7 +59,8 @@ type lexDoc struct {
 	title, body string
 }
 
-func newLexical(docs []lexDoc) *lexical {
+// newLexical indexes docs, stemming through memo (which it fills).
+func newLexical(docs []lexDoc, memo *stemMemo) *lexical {
 	l := &lexical{
 		postings: map[string][]posting{},
 		docLen:   make([]float32, len(docs)),
@@ -63,7 +71,7 @@ func newLexical(docs []lexDoc) *lexical {
 	tf := map[string]float32{}
 	for i, d := range docs {
 		clear(tf)
-		n := l.addField(tf, d.title, titleWeight) + l.addField(tf, d.body, 1)
+		n := l.addField(tf, memo.tokens(d.title), titleWeight) + l.addField(tf, memo.tokens(d.body), 1)
 		l.docLen[i] = float32(n)
 		total += n
 		for term, f := range tf {
@@ -84,12 +92,11 @@ func newLexical(docs []lexDoc) *lexical {
 		}
 	}
 	n := len(docs)
-	l.scratch.New = func() any { s := make([]float64, n); return &s }
+	l.scratch.New = func() any { return &lexScratch{scores: make([]float64, n)} }
 	return l
 }
 
-func (l *lexical) addField(tf map[string]float32, text string, weight float32) float64 {
-	toks := tokens(text)
+func (l *lexical) addField(tf map[string]float32, toks []token, weight float32) float64 {
 	for i, t := range toks {
 		tf[t.term] += weight
 		if i > 0 {
@@ -107,18 +114,30 @@ func bigram(a, b string) string { return a + " " + b }
 // ceiling is about the best BM25 score a document could get for q: every
 // word's term at full credit with a saturated frequency.
 func (l *lexical) ceiling(q []queryTerm) float64 {
-	best := map[int]float64{}
+	best := make([]float64, wordCount(q)) // by question word, summed in order
 	for _, t := range q {
 		if t.pair || t.creditOnly {
 			continue
 		}
-		best[t.word] = max(best[t.word], l.idf(t.term)*t.weight*(bm25K1+1))
+		best[t.word] = max(best[t.word], t.idf*t.weight*(bm25K1+1))
 	}
 	total := 0.0
 	for _, s := range best {
 		total += s
 	}
 	return total
+}
+
+// wordCount is one more than the highest question word position q's
+// single-word terms come from: the length of a slice indexed by it.
+func wordCount(q []queryTerm) int {
+	n := 0
+	for _, t := range q {
+		if !t.pair {
+			n = max(n, t.word+1)
+		}
+	}
+	return n
 }
 
 // sectionShares returns, per term, the share of sections holding it, given
@@ -144,9 +163,9 @@ func (l *lexical) sectionShares(sectionOf []int32, sections int) map[string]floa
 }
 
 // titleTerms returns the terms of a section title.
-func (l *lexical) titleTerms(title string) map[string]bool {
+func titleTerms(title string, memo *stemMemo) map[string]bool {
 	out := map[string]bool{}
-	for _, t := range tokens(title) {
+	for _, t := range memo.tokens(title) {
 		out[t.term] = true
 	}
 	return out
@@ -165,54 +184,62 @@ type queryTerm struct {
 	// creditOnly marks a term another question word already searches for:
 	// it is not scored twice, but still tells that its own word is covered.
 	creditOnly bool
+	// ps are the term's postings in the index it was expanded for, and idf
+	// its inverse document frequency there: looked up once per question
+	// rather than once per step and section.
+	ps  []posting
+	idf float64
 }
 
 // expand turns a question into weighted query terms: its words (a word the
 // index has never seen is replaced by its typo corrections, or kept so that
 // it still counts against coverage) and consecutive pairs.
 func (l *lexical) expand(q []token, syns []synonym) []queryTerm {
-	var out []queryTerm
-	seen := map[string]string{} // term -> the source it was added for
-	add := func(qt queryTerm) {
+	out := make([]queryTerm, 0, 2*len(q)+len(syns))
+	seen := make(map[string]string, cap(out)) // term -> the source it was added for
+	add := func(qt queryTerm, ps []posting) {
 		source, dup := seen[qt.term]
 		switch {
 		case !dup:
 			seen[qt.term] = qt.source
-			out = append(out, qt)
 		case qt.source != "" && qt.source != source:
 			qt.creditOnly = true
-			out = append(out, qt)
+		default:
+			return
 		}
+		qt.ps, qt.idf = ps, l.idfOf(len(ps))
+		out = append(out, qt)
 	}
 	for i, t := range q {
-		if _, ok := l.postings[t.term]; ok {
-			add(queryTerm{term: t.term, weight: 1, word: i, source: t.term})
+		if ps, ok := l.postings[t.term]; ok {
+			add(queryTerm{term: t.term, weight: 1, word: i, source: t.term}, ps)
 		} else if fixes := l.corrections(t.word); len(fixes) > 0 {
 			for _, term := range fixes {
-				add(queryTerm{term: term, weight: fuzzyWeight, word: i, source: t.term})
+				add(queryTerm{term: term, weight: fuzzyWeight, word: i, source: t.term}, l.postings[term])
 			}
 		} else {
-			add(queryTerm{term: t.term, weight: 1, word: i, source: t.term})
+			add(queryTerm{term: t.term, weight: 1, word: i, source: t.term}, nil)
 		}
 		if i > 0 {
-			add(queryTerm{term: bigram(q[i-1].term, t.term), weight: bigramWeight, word: i, pair: true})
+			pair := bigram(q[i-1].term, t.term)
+			add(queryTerm{term: pair, weight: bigramWeight, word: i, pair: true}, l.postings[pair])
 		}
 	}
 	// Synonyms only add what the index knows; they stand in for the question
 	// word they came from, or for none when the phrase was all stop words.
 	for _, syn := range syns {
 		for j, term := range syn.terms {
-			if _, ok := l.postings[term]; ok {
+			if ps, ok := l.postings[term]; ok {
 				source := ""
 				if syn.word >= 0 && syn.word < len(q) {
 					source = q[syn.word].term
 				}
-				add(queryTerm{term: term, weight: synonymWeight / float64(len(syn.terms)), word: syn.word, pair: syn.word < 0, source: source})
+				add(queryTerm{term: term, weight: synonymWeight / float64(len(syn.terms)), word: syn.word, pair: syn.word < 0, source: source}, ps)
 			}
 			if j > 0 {
 				pair := bigram(syn.terms[j-1], term)
-				if _, ok := l.postings[pair]; ok {
-					add(queryTerm{term: pair, weight: synonymWeight, word: syn.word, pair: true})
+				if ps, ok := l.postings[pair]; ok {
+					add(queryTerm{term: pair, weight: synonymWeight, word: syn.word, pair: true}, ps)
 				}
 			}
 		}
@@ -250,23 +277,21 @@ func (l *lexical) corrections(word string) []string {
 	return out
 }
 
-// idf is the BM25 inverse document frequency of a term.
-func (l *lexical) idf(term string) float64 {
+// idfOf is the BM25 inverse document frequency of a term in df documents.
+func (l *lexical) idfOf(df int) float64 {
 	n := float64(len(l.docLen))
-	df := float64(len(l.postings[term]))
-	return math.Log(1 + (n-df+0.5)/(df+0.5))
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
 }
 
 // score adds the BM25F score of every passage that matches the query to
-// scores and returns the indices it touched.
-func (l *lexical) score(q []queryTerm, scores []float64) []int32 {
-	var touched []int32
+// scores and appends the indices it touched to touched.
+func (l *lexical) score(q []queryTerm, scores []float64, touched []int32) []int32 {
 	for _, qt := range q {
-		ps := l.postings[qt.term]
+		ps := qt.ps
 		if len(ps) == 0 || qt.creditOnly {
 			continue
 		}
-		idf := l.idf(qt.term) * qt.weight
+		idf := qt.idf * qt.weight
 		for _, p := range ps {
 			tf := float64(p.tf)
 			norm := bm25K1 * (1 - bm25B + bm25B*float64(l.docLen[p.doc])/l.avgLen)
@@ -279,10 +304,10 @@ func (l *lexical) score(q []queryTerm, scores []float64) []int32 {
 	return touched
 }
 
-// occursIn reports whether term occurs in any passage from first to last
-// (inclusive). Postings are in passage order, so a binary search does.
-func (l *lexical) occursIn(term string, first, last int32) bool {
-	ps := l.postings[term]
+// occursIn reports whether a term with postings ps occurs in any document
+// from first to last (inclusive). Postings are in document order, so a
+// binary search does.
+func occursIn(ps []posting, first, last int32) bool {
 	i := sort.Search(len(ps), func(i int) bool { return ps[i].doc >= first })
 	return i < len(ps) && ps[i].doc <= last
 }

@@ -3,7 +3,6 @@ package retrieval
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"math"
 )
 
@@ -49,42 +48,66 @@ func (e *LocalEmbedder) Embed(_ context.Context, texts []string) ([][]float32, e
 }
 
 func (e *LocalEmbedder) vector(text string) []float32 {
+	return e.embedWords(tokens(text))
+}
+
+// embedWords is the vector of a text given its content words, for a
+// search that has them already.
+func (e *LocalEmbedder) embedWords(toks []token) []float32 {
 	v := make([]float32, e.dim)
-	toks := tokens(text)
+	var grams []int // rune offsets of a word's trigrams
 	for i, t := range toks {
-		e.add(v, "w:"+t.term, wordFeature)
+		e.add(v, fnvString(fnvString(fnvOffset, "w:"), t.term), wordFeature)
 		if i > 0 {
-			e.add(v, "p:"+toks[i-1].term+" "+t.term, pairFeature)
+			e.add(v, fnvString(fnvString(fnvString(fnvString(fnvOffset, "p:"), toks[i-1].term), " "), t.term), pairFeature)
 		}
-		grams := trigrams(t.word)
-		w := trigramFeature / math.Sqrt(float64(len(grams)))
-		for _, g := range grams {
-			e.add(v, "g:"+g, w)
+		// Each trigram is hashed where it lies in "^word$" rather than
+		// cut out as a string of its own: the same bytes, no allocation.
+		framed := "^" + t.word + "$"
+		grams = runeStarts(framed, grams[:0])
+		n := max(1, len(grams)-3)
+		w := trigramFeature / math.Sqrt(float64(n))
+		for j := range n {
+			end := len(framed)
+			if j+3 < len(grams) {
+				end = grams[j+3]
+			}
+			e.add(v, fnvString(fnvString(fnvOffset, "g:"), framed[grams[j]:end]), w)
 		}
 	}
 	return unit(v)
 }
 
-// add puts a feature into its bucket with a hash-derived sign, so that
-// colliding features cancel out on average instead of piling up.
-func (e *LocalEmbedder) add(v []float32, feature string, weight float64) {
-	h := fnv.New64a()
-	h.Write([]byte(feature))
-	sum := h.Sum64()
+// add puts a feature, by the FNV-1a hash of its name, into its bucket
+// with a hash-derived sign, so that colliding features cancel out on
+// average instead of piling up.
+func (e *LocalEmbedder) add(v []float32, sum uint64, weight float64) {
 	if sum>>63 == 1 {
 		weight = -weight
 	}
 	v[sum%uint64(e.dim)] += float32(weight)
 }
 
-func trigrams(word string) []string {
-	r := []rune("^" + word + "$")
-	if len(r) <= 3 {
-		return []string{string(r)}
+// FNV-1a, 64 bits (hash/fnv's New64a), fed string by string: a feature's
+// hash is that of its parts written one after the other.
+const (
+	fnvOffset uint64 = 14695981039346656037
+	fnvPrime  uint64 = 1099511628211
+)
+
+func fnvString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
 	}
-	out := make([]string, 0, len(r)-2)
-	for i := 0; i+3 <= len(r); i++ {
-		out = append(out, string(r[i:i+3]))
+	return h
+}
+
+// runeStarts appends the byte offset of each rune of s to out, and the
+// length of s after them.
+func runeStarts(s string, out []int) []int {
+	for i := range s {
+		out = append(out, i)
 	}
-	return out
+	return append(out, len(s))
 }

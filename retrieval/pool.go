@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
+	"sync"
 )
 
 // questionPool indexes short questions for matching people's questions
@@ -25,11 +25,23 @@ type questionPool struct {
 	weight []float64
 	// vecs are the questions' unit vectors, by dimension.
 	vecs *postings
+	// all lists every question, 0 to n-1, for topN; scratch keeps
+	// searches' per-question arrays for reuse.
+	all     []int32
+	scratch sync.Pool
+}
+
+// poolScratch is one search's work space over a pool, one entry per
+// question. Between uses scores and best are all zero.
+type poolScratch struct {
+	scores, best, sims []float64
+	dots               []float32
+	touched, word      []int32
 }
 
 // newSectionPool holds the questions of each section, in section order,
 // and those under the key "" as belonging to no section (-1), after them.
-func newSectionPool(sectionKeys []string, bySection map[string][]string, limit int) *questionPool {
+func newSectionPool(sectionKeys []string, bySection map[string][]string, limit int, memo *stemMemo) *questionPool {
 	p := &questionPool{span: make([][2]int32, len(sectionKeys))}
 	for _, q := range boundQuestions(bySection[""], limit) {
 		p.texts = append(p.texts, q)
@@ -46,11 +58,11 @@ func newSectionPool(sectionKeys []string, bySection map[string][]string, limit i
 			p.section = append(p.section, int32(i))
 		}
 	}
-	return p.finish()
+	return p.finish(memo)
 }
 
 // finish builds the lexical index, or returns nil for an empty pool.
-func (p *questionPool) finish() *questionPool {
+func (p *questionPool) finish(memo *stemMemo) *questionPool {
 	if len(p.texts) == 0 {
 		return nil
 	}
@@ -58,7 +70,15 @@ func (p *questionPool) finish() *questionPool {
 	for i, q := range p.texts {
 		docs[i] = lexDoc{body: q}
 	}
-	p.lex = newLexical(docs)
+	p.lex = newLexical(docs, memo)
+	p.all = make([]int32, len(p.texts))
+	for i := range p.all {
+		p.all[i] = int32(i)
+	}
+	n := len(p.texts)
+	p.scratch.New = func() any {
+		return &poolScratch{scores: make([]float64, n), best: make([]float64, n), sims: make([]float64, n), dots: make([]float32, n)}
+	}
 	return p
 }
 
@@ -111,81 +131,79 @@ type overlapHit struct {
 
 // overlap finds every question of the pool that shares a word with the
 // asked one, with how much they share: the weight of the asked words a
-// pool question covers (a word counts with weight[term] times the credit
+// pool question covers (a word counts with its weight times the credit
 // of its best matching term there) over the weight of both questions
 // together, a weighted Jaccard. A pool question that asks for more than
 // the asked one ("… for customers in government clouds?") shares less: a
 // near miss is near only when it adds little. It is linear in the postings
-// touched.
-func (p *questionPool) overlap(terms []queryTerm, weight map[string]float64) []overlapHit {
+// touched. words are the asked question's distinct words, whose order is
+// the order of the sums. The hits are appended to hits[:0].
+func (p *questionPool) overlap(terms []queryTerm, words []qword, hits []overlapHit) []overlapHit {
 	if p == nil {
 		return nil
 	}
 	total := 0.0
-	for _, w := range weight {
-		total += w
+	for _, w := range words {
+		total += w.weight()
 	}
 	if total == 0 {
 		return nil
 	}
-	bySource := map[string][]queryTerm{}
-	for _, t := range terms {
-		if !t.pair && t.source != "" {
-			bySource[t.source] = append(bySource[t.source], t)
-		}
-	}
-	scores := make([]float64, len(p.texts))
-	best := make([]float64, len(p.texts)) // this word's credit per question
-	var touched, word []int32
-	for source, ts := range bySource {
+	bySource := sourceTerms(terms, words)
+	work := p.scratch.Get().(*poolScratch)
+	defer p.scratch.Put(work)
+	scores := work.scores
+	best := work.best // this word's credit per question
+	touched, word := work.touched[:0], work.word[:0]
+	for i, ts := range bySource {
+		weight := words[i].weight()
 		word = word[:0]
 		for _, t := range ts {
-			for _, post := range p.lex.postings[t.term] {
+			for _, post := range t.ps {
 				if best[post.doc] == 0 {
 					word = append(word, post.doc)
 				}
-				best[post.doc] = math.Max(best[post.doc], t.weight)
+				// Weights are finite, where the built-in max and min
+				// are math.Max and math.Min (signed zeros alike), inlined.
+				best[post.doc] = max(best[post.doc], t.weight)
 			}
 		}
 		for _, d := range word {
 			if scores[d] == 0 {
 				touched = append(touched, d)
 			}
-			scores[d] += weight[source] * math.Min(1, best[d]) / total
+			scores[d] += weight * min(1, best[d]) / total
 			best[d] = 0
 		}
 	}
-	hits := make([]overlapHit, len(touched))
-	for i, d := range touched {
+	hits = hits[:0]
+	for _, d := range touched {
 		share := scores[d]
 		if p.weight != nil {
 			covered := scores[d] * total
 			if union := total + p.weight[d] - covered; union > 0 {
-				share = math.Min(1, covered/union)
+				share = min(1, covered/union) // finite: math.Min
 			}
 		}
-		hits[i] = overlapHit{doc: d, share: share}
+		hits = append(hits, overlapHit{doc: d, share: share})
+		scores[d] = 0
 	}
+	work.touched, work.word = touched, word
 	return hits
 }
 
-// topShares returns, per section (-1 for questions of none), the largest
-// n shares among hits, largest first.
-func (p *questionPool) topShares(hits []overlapHit, n int) map[int32][]float64 {
-	out := map[int32][]float64{}
-	for _, h := range hits {
-		s := p.section[h.doc]
-		top := out[s]
-		switch {
-		case len(top) < n:
-			top = append(top, h.share)
-		case h.share > top[len(top)-1]:
-			top[len(top)-1] = h.share
-		default:
-			continue
+// sourceTerms groups the single-word terms that stand for a question word
+// by that word, in the order of words.
+func sourceTerms(terms []queryTerm, words []qword) [][]queryTerm {
+	at := make(map[string]int, len(words))
+	for i, w := range words {
+		at[w.term] = i
+	}
+	out := make([][]queryTerm, len(words))
+	for _, t := range terms {
+		if i, ok := at[t.source]; ok && !t.pair && t.source != "" {
+			out[i] = append(out[i], t)
 		}
-		sort.Sort(sort.Reverse(sort.Float64Slice(top)))
-		out[s] = top
 	}
 	return out
 }
@@ -195,33 +213,51 @@ func (p *questionPool) nearest(ctx context.Context, v []float32, n int, visit fu
 	if p == nil || p.vecs == nil {
 		return nil
 	}
-	dots, err := p.vecs.dots(ctx, v)
+	work := p.scratch.Get().(*poolScratch)
+	defer p.scratch.Put(work)
+	dots, err := p.vecs.dots(ctx, v, work.dots)
 	if err != nil {
 		return err
 	}
-	sims := make([]float64, len(dots))
-	ids := make([]int32, len(dots))
+	sims := work.sims
 	for d, x := range dots {
-		sims[d], ids[d] = float64(x), int32(d)
+		sims[d] = float64(x)
 	}
-	for _, d := range topN(ids, sims, n) {
+	for _, d := range topN(p.all, sims, n) {
 		visit(d, sims[d])
 	}
 	return nil
 }
 
-// similarities visits every question of the pool with its cosine
-// similarity to the unit vector v.
-func (p *questionPool) similarities(ctx context.Context, v []float32, visit func(doc int32, sim float64)) error {
+// maxSimilarity is the largest cosine similarity of a question of the
+// pool to the unit vector v, and 0 when none is positive.
+func (p *questionPool) maxSimilarity(ctx context.Context, v []float32) (float64, error) {
 	if p == nil || p.vecs == nil {
-		return nil
+		return 0, nil
 	}
-	dots, err := p.vecs.dots(ctx, v)
+	work := p.scratch.Get().(*poolScratch)
+	defer p.scratch.Put(work)
+	dots, err := p.vecs.dots(ctx, v, work.dots)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	for d, x := range dots {
-		visit(int32(d), float64(x))
+	return maxOf(dots), nil
+}
+
+// maxOf is math.Max folded over 0 and xs: +Inf if any is +Inf, else NaN
+// if any is NaN, else the largest (+0 over -0), without a call per value.
+func maxOf(xs []float32) float64 {
+	best, nan := float32(0), false
+	for _, x := range xs {
+		switch {
+		case x > best:
+			best = x
+		case x != x:
+			nan = true
+		}
 	}
-	return nil
+	if nan && !math.IsInf(float64(best), 1) {
+		return math.NaN()
+	}
+	return float64(best)
 }

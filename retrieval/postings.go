@@ -36,9 +36,11 @@ func newPostings(vecs [][]float32) *postings {
 	return p
 }
 
-// dots returns every vector's dot product with q, by vector.
-func (p *postings) dots(ctx context.Context, q []float32) ([]float32, error) {
-	out := make([]float32, p.n)
+// dots returns every vector's dot product with q, by vector, in out (which
+// holds one entry per vector).
+func (p *postings) dots(ctx context.Context, q []float32, out []float32) ([]float32, error) {
+	out = out[:p.n]
+	clear(out)
 	for d, x := range q {
 		if x == 0 || d >= len(p.byDim) {
 			continue

@@ -116,6 +116,8 @@ type Ranking struct {
 	// question holding every word of the question would about reach: they
 	// make Lexical and QLexical comparable across short and long questions.
 	LexicalCeiling, QLexicalCeiling float64
+	// stems are the searched index's, for Terms (nil: stem every word).
+	stems *stemMemo
 }
 
 // Nearness is how close a question comes to a pool of questions: the
@@ -125,19 +127,9 @@ type Nearness struct {
 	Dense, Overlap float64
 }
 
-type candidate struct {
-	section        int32
-	lexical, dense float64
-	// qlexical, qdense and qoverlap are the best scores of the section's
-	// questions.
-	qlexical, qdense, qoverlap float64
-	timeMatch                  float64
-	hits                       map[int32]*[2]float64 // passage -> lexical, dense
-}
-
 // Search ranks the index's sections for a question.
 func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
-	rank := Ranking{Version: ix.Version(), Corpus: ix.corpus}
+	rank := Ranking{Version: ix.Version(), Corpus: ix.corpus, stems: ix.stems}
 	// A caller that has given up (a Teams reply past its deadline) must
 	// not leave a search running: check before each costly step.
 	if err := ctx.Err(); err != nil {
@@ -148,40 +140,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 		k = 3
 	}
 	ws := words(q.Text)
-	stems := stemAll(ws)
+	stems := ix.stems.all(ws)
 	qtoks := contentTokensOf(ws, stems)
 	if len(qtoks) == 0 {
 		return rank, nil
 	}
-	cands := map[int32]*candidate{}
-	bySection := func(s int32) *candidate {
-		c := cands[s]
-		if c == nil {
-			c = &candidate{section: s, hits: map[int32]*[2]float64{}}
-			cands[s] = c
-		}
-		return c
-	}
-	get := func(p int32) *candidate {
-		s := ix.sectionOf[p]
-		c := cands[s]
-		if c == nil {
-			c = &candidate{section: s, hits: map[int32]*[2]float64{}}
-			cands[s] = c
-		}
-		return c
-	}
-	hit := func(c *candidate, p int32) *[2]float64 {
-		h := c.hits[p]
-		if h == nil {
-			h = new([2]float64)
-			c.hits[p] = h
-		}
-		return h
-	}
+	cands := ix.newCandidates()
+	defer ix.releaseCandidates(cands)
 
 	syns := ix.thesaurus.expand(stems, qtoks, ix.everyday.foreign(ws))
-	plan := queryPlan{words: qtoks, terms: ix.lex.expand(qtoks, syns)}
+	plan := &queryPlan{words: qtoks, terms: ix.lex.expand(qtoks, syns)}
 	if ix.answers != nil {
 		plan.answerTerms = ix.answers.lex.expand(qtoks, syns)
 	}
@@ -192,49 +160,47 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 	if ix.answers != nil {
 		rank.QLexicalCeiling = ix.answers.lex.ceiling(plan.answerTerms)
 	}
-	plan.named = ix.namedTerms(stems, qtoks)
-	plan.weights = ix.wordWeights(qtoks, plan.named)
+	plan.setWords(ix.questionWords(qtoks, ix.namedTerms(stems, qtoks)))
 	rank.Asks = TypeOf(q.Text)
 
 	if q.Mode != DenseOnly {
 		searchLexical(ix.lex, plan.terms, depth(k, len(ix.passages)), func(p int32, score float64) {
-			c := get(p)
-			hit(c, p)[0] = score
+			c := cands.of(ix.sectionOf[p])
+			c.hit(p).lexical = score
 			c.lexical = math.Max(c.lexical, score)
 		})
 		if ix.answers != nil {
 			searchLexical(ix.answers.lex, plan.answerTerms, depth(k, ix.answers.size()), func(d int32, score float64) {
-				c := bySection(ix.answers.section[d])
+				c := cands.of(ix.answers.section[d])
 				c.qlexical = math.Max(c.qlexical, score)
 			})
 		}
 	}
-	answered := ix.answers.overlap(plan.answerTerms, plan.weights)
-	unanswered := ix.unanswered.overlap(plan.unansweredTerms, plan.weights)
+	cands.answered = ix.answers.overlap(plan.answerTerms, plan.unique, cands.answered)
+	cands.unanswered = ix.unanswered.overlap(plan.unansweredTerms, plan.unique, cands.unanswered)
+	answered, unanswered := cands.answered, cands.unanswered
+	// Shares are finite, where the built-in max is math.Max, inlined.
 	for _, h := range answered {
-		c := bySection(ix.answers.section[h.doc])
-		c.qoverlap = math.Max(c.qoverlap, h.share)
+		c := cands.of(ix.answers.section[h.doc])
+		c.qoverlap = max(c.qoverlap, h.share)
 	}
 	for _, h := range unanswered {
-		rank.Unanswered.Overlap = math.Max(rank.Unanswered.Overlap, h.share)
-	}
-	if ix.answers != nil {
-		plan.answeredTop = ix.answers.topShares(answered, voteNeighbours)
-	}
-	if ix.unanswered != nil {
-		plan.unansweredTop = ix.unanswered.topShares(unanswered, voteNeighbours)
+		rank.Unanswered.Overlap = max(rank.Unanswered.Overlap, h.share)
 	}
 	if err := ctx.Err(); err != nil {
 		return rank, fmt.Errorf("search: %w", err)
 	}
 	if q.Mode != LexicalOnly {
-		if err := ix.searchDense(ctx, q.Text, k, &rank, get, hit, bySection); err != nil {
+		if err := ix.searchDense(ctx, q.Text, qtoks, k, &rank, cands); err != nil {
 			if ctx.Err() != nil {
 				return rank, fmt.Errorf("search: %w", ctx.Err())
 			}
 			rank.Degraded = err
 		}
 	}
+	// Every candidate is known now: the pools' closest questions vote for
+	// or against each.
+	cands.vote(ix.answers, answered, ix.unanswered, unanswered)
 	rank.Results = ix.fuse(cands, plan, k, rank.Asks)
 	return rank, nil
 }
@@ -243,16 +209,17 @@ func (ix *Index) Search(ctx context.Context, q Query) (Ranking, error) {
 // matter to fusion, and keeping a few hundred out of a hundred thousand
 // touched passages is what keeps large corpora fast.
 func searchLexical(l *lexical, q []queryTerm, n int, visit func(doc int32, score float64)) {
-	buf := l.scratch.Get().(*[]float64)
-	scores := *buf
-	touched := l.score(q, scores)
+	work := l.scratch.Get().(*lexScratch)
+	scores := work.scores
+	touched := l.score(q, scores, work.touched[:0])
 	for _, p := range topN(touched, scores, n) {
 		visit(p, scores[p])
 	}
 	for _, p := range touched {
 		scores[p] = 0
 	}
-	l.scratch.Put(buf)
+	work.touched = touched
+	l.scratch.Put(work)
 }
 
 // depth is how many passages each side ranks for k sections.
@@ -262,12 +229,19 @@ func depth(k, size int) int {
 
 // searchDense embeds the question once and finds the nearest passages,
 // the nearest questions sections answer and the nearest unanswered ones.
-func (ix *Index) searchDense(ctx context.Context, text string, k int, rank *Ranking,
-	get func(passage int32) *candidate, hit func(c *candidate, p int32) *[2]float64, bySection func(s int32) *candidate) error {
+// toks are the question's content words, which an embedder that works on
+// words (the local one) need not find again.
+func (ix *Index) searchDense(ctx context.Context, text string, toks []token, k int, rank *Ranking, cands *candidates) error {
 	if ix.collection == nil {
 		return ix.denseErr
 	}
-	vecs, err := ix.embedder.Embed(ctx, []string{text})
+	var vecs [][]float32
+	var err error
+	if we, ok := ix.embedder.(wordEmbedder); ok {
+		vecs = [][]float32{we.embedWords(toks)}
+	} else {
+		vecs, err = ix.embedder.Embed(ctx, []string{text})
+	}
 	if err != nil {
 		return fmt.Errorf("embed question with %s: %w", ix.embedder.Name(), err)
 	}
@@ -275,26 +249,36 @@ func (ix *Index) searchDense(ctx context.Context, text string, k int, rank *Rank
 		return fmt.Errorf("embed question with %s: no vector returned", ix.embedder.Name())
 	}
 	v := unit(vecs[0])
-	err = nearest(ctx, ix.collection, v, k, func(p int32, sim float64) {
-		c := get(p)
-		hit(c, p)[1] = sim
+	visit := func(p int32, sim float64) {
+		c := cands.of(ix.sectionOf[p])
+		c.hit(p).dense = sim
 		c.dense = math.Max(c.dense, sim)
-	})
+	}
+	scanned, err := ix.sparse.nearest(ctx, v, depth(k, len(ix.passages)), visit)
+	if !scanned {
+		err = nearest(ctx, ix.collection, v, k, visit)
+	}
 	if err != nil {
 		return err
 	}
 	// Only the sections of the nearest questions become candidates, as
 	// only the nearest passages do.
 	err = ix.answers.nearest(ctx, v, depth(k, ix.answers.size()), func(d int32, sim float64) {
-		c := bySection(ix.answers.section[d])
+		c := cands.of(ix.answers.section[d])
 		c.qdense = math.Max(c.qdense, sim)
 	})
 	if err != nil {
 		return err
 	}
-	return ix.unanswered.similarities(ctx, v, func(_ int32, sim float64) {
-		rank.Unanswered.Dense = math.Max(rank.Unanswered.Dense, sim)
-	})
+	rank.Unanswered.Dense, err = ix.unanswered.maxSimilarity(ctx, v)
+	return err
+}
+
+// wordEmbedder is an Embedder that embeds a text from its content words,
+// as tokens finds them: given the words a search has found already, it
+// returns what Embed would.
+type wordEmbedder interface {
+	embedWords(toks []token) []float32
 }
 
 // nearest visits the documents of coll nearest to v.

@@ -36,26 +36,34 @@ type queryPlan struct {
 	// terms, answerTerms and unansweredTerms are the words' terms in the
 	// passage index and the two question pools.
 	terms, answerTerms, unansweredTerms []queryTerm
-	// weights are the words' specificity by term, floored so that a
-	// question of everyday words still weighs something.
-	weights map[string]float64
-	// named marks the terms of words that are part of a named thing
-	// ("power automate", "a/b testing"): fully specific.
-	named map[string]bool
-	// answeredTop and unansweredTop are, per section (-1 for none), the
-	// largest overlaps of the pools' questions with the asked one.
-	answeredTop, unansweredTop map[int32][]float64
+	// unique are the distinct words, in the order the question first uses
+	// them; wordOf gives, for each of words, its place in unique.
+	unique []qword
+	wordOf []int
+	// credits and inTitle are scratch space for support.
+	credits [3][]float64
+	inTitle []bool
+}
+
+// setWords records the question's distinct words and, for each of its
+// words, which of them it is.
+func (plan *queryPlan) setWords(unique []qword, wordOf []int) {
+	plan.unique, plan.wordOf = unique, wordOf
+	for i := range plan.credits {
+		plan.credits[i] = make([]float64, len(unique))
+	}
 }
 
 // voteNeighbours is how many of the nearest questions vote.
 const voteNeighbours = 5
 
 // vote is the answered share, by overlap, of the voteNeighbours questions
-// nearest the asked one among the section's answered questions, the near
-// misses resembling it and the unanswered questions resembling no section.
-func (ix *Index) vote(plan queryPlan, section int32) float64 {
-	yes := plan.answeredTop[section]
-	no := append(append([]float64(nil), plan.unansweredTop[section]...), plan.unansweredTop[-1]...)
+// nearest the asked one among a section's answered questions (yes, largest
+// first), the near misses resembling it (no) and the unanswered questions
+// resembling no section (none).
+func vote(yes, no, none []float64) float64 {
+	var both [2 * voteNeighbours]float64
+	no = append(append(both[:0], no...), none...)
 	sort.Sort(sort.Reverse(sort.Float64Slice(no)))
 	var inYes, all float64
 	for i, j, n := 0, 0, 0; n < voteNeighbours && (i < len(yes) || j < len(no)); n++ {
@@ -90,26 +98,54 @@ func (ix *Index) namedTerms(stems []string, toks []token) map[string]bool {
 	return out
 }
 
-// textWeight is a text's weight as wordWeights measures words: the sum of
-// its distinct content words' weights.
-func (ix *Index) textWeight(text string) float64 {
-	ws := words(text)
-	stems := stemAll(ws)
-	toks := contentTokensOf(ws, stems)
-	total := 0.0
-	for _, w := range ix.wordWeights(toks, ix.namedTerms(stems, toks)) {
-		total += w
-	}
-	return total
+// qword is one distinct content word of a question. Sums over a question's
+// words run in the order the question first uses them, so that a score
+// does not depend on a map's iteration order down to its last digit.
+type qword struct {
+	term, word string
+	// named marks a word that is part of a named thing ("power automate",
+	// "a/b testing"): fully specific.
+	named bool
+	// spec is the word's specificity (termSpecificity).
+	spec float64
 }
 
-// wordWeights returns each distinct content word's weight, by term.
-func (ix *Index) wordWeights(toks []token, named map[string]bool) map[string]float64 {
-	out := make(map[string]float64, len(toks))
-	for term, word := range uniqueWords(toks) {
-		out[term] = max(ix.termSpecificity(term, word, named), minWordWeight)
+// weight is the word's weight in overlap measures, floored so that a
+// question of everyday words still weighs something.
+func (w qword) weight() float64 { return max(w.spec, minWordWeight) }
+
+// questionWords returns the distinct content words of toks, each with its
+// first surface form, in order of first use, and for each token which of
+// them it is.
+func (ix *Index) questionWords(toks []token, named map[string]bool) ([]qword, []int) {
+	at := make(map[string]int, len(toks))
+	out := make([]qword, 0, len(toks))
+	wordOf := make([]int, len(toks))
+	for i, t := range toks {
+		j, seen := at[t.term]
+		if !seen {
+			j = len(out)
+			at[t.term] = j
+			out = append(out, qword{term: t.term, word: t.word, named: named[t.term], spec: ix.termSpecificity(t.term, t.word, named)})
+		}
+		wordOf[i] = j
 	}
-	return out
+	return out, wordOf
+}
+
+// textWeight is a text's weight as overlap measures words: the sum of its
+// distinct content words' weights. It remembers the text's stems: only
+// while the index is built.
+func (ix *Index) textWeight(text string) float64 {
+	ws := words(text)
+	stems := ix.stems.keepAll(ws)
+	toks := contentTokensOf(ws, stems)
+	total := 0.0
+	unique, _ := ix.questionWords(toks, ix.namedTerms(stems, toks))
+	for _, w := range unique {
+		total += w.weight()
+	}
+	return total
 }
 
 // termSpecificity is a word's specificity, full for words of named things.
@@ -145,38 +181,43 @@ func (ix *Index) termSpecificity(term, word string, named map[string]bool) float
 // once. The best single passage is measured too (with the section's
 // title): words scattered over a long section ("Power BI" in one bullet,
 // "templates" in another) do not make an answer.
-func (ix *Index) support(plan queryPlan, section int32) Support {
-	words := uniqueWords(plan.words)
+func (ix *Index) support(plan *queryPlan, section int32) Support {
+	words := plan.unique
 	span := ix.sectionSpan[section]
-	inSection := ix.credit(plan.terms, func(term string) bool { return ix.lex.occursIn(term, span[0], span[1]) })
+	inSection, inQuestions, inPassage := plan.credits[0], plan.credits[1], plan.credits[2]
+	plan.credit(plan.terms, inSection, func(i int) bool { return occursIn(plan.terms[i].ps, span[0], span[1]) })
 	if ix.answers != nil && ix.answers.span[section][0] >= 0 {
 		qspan := ix.answers.span[section]
-		inQuestions := ix.credit(plan.answerTerms, func(term string) bool { return ix.answers.lex.occursIn(term, qspan[0], qspan[1]) })
+		plan.credit(plan.answerTerms, inQuestions, func(i int) bool { return occursIn(plan.answerTerms[i].ps, qspan[0], qspan[1]) })
 		for w, c := range inQuestions {
 			inSection[w] = max(inSection[w], c)
 		}
 	}
 	s := Support{Words: len(words), PassageUncovered: math.Inf(1)}
-	spec := make(map[string]float64, len(words))
-	for term, word := range words {
-		spec[term] = ix.termSpecificity(term, word, plan.named)
-		s.Specific += spec[term]
-		gap := spec[term] * (1 - min(1, inSection[term]))
+	for i, w := range words {
+		s.Specific += w.spec
+		gap := w.spec * (1 - min(1, inSection[i]))
 		s.Uncovered += gap
 		s.MaxUncovered = max(s.MaxUncovered, gap)
-		if plan.named[term] {
+		if w.named {
 			s.Named++
-			if inSection[term] < 1 {
+			if inSection[i] < 1 {
 				s.NamedUncovered++
 			}
 		}
 	}
+	// The title counts for every passage of the section.
 	title := ix.titleTerms[section]
+	inTitle := plan.inTitle[:0]
+	for i := range plan.terms {
+		inTitle = append(inTitle, title[plan.terms[i].term])
+	}
+	plan.inTitle = inTitle
 	for p := span[0]; p <= span[1] && p >= 0; p++ {
-		inPassage := ix.credit(plan.terms, func(term string) bool { return title[term] || ix.lex.occursIn(term, p, p) })
+		plan.credit(plan.terms, inPassage, func(i int) bool { return inTitle[i] || occursIn(plan.terms[i].ps, p, p) })
 		gap := 0.0
-		for term := range words {
-			gap += spec[term] * (1 - min(1, max(inPassage[term], 0)))
+		for i, w := range words {
+			gap += w.spec * (1 - min(1, max(inPassage[i], 0)))
 		}
 		s.PassageUncovered = min(s.PassageUncovered, gap)
 	}
@@ -186,31 +227,22 @@ func (ix *Index) support(plan queryPlan, section int32) Support {
 	return s
 }
 
-// uniqueWords maps each distinct term of the question's words to its
-// surface word.
-func uniqueWords(toks []token) map[string]string {
-	out := make(map[string]string, len(toks))
-	for _, t := range toks {
-		if _, ok := out[t.term]; !ok {
-			out[t.term] = t.word
-		}
-	}
-	return out
-}
-
-// credit is, per question word (by its term), the weight of its best
-// query term that occurs where occurs says.
-func (ix *Index) credit(terms []queryTerm, occurs func(term string) bool) map[string]float64 {
-	out := map[string]float64{}
-	for _, t := range terms {
+// credit sets out, per question word (as plan.unique), to the weight of
+// its best query term among terms that occurs where occurs says of the
+// term at that index.
+func (plan *queryPlan) credit(terms []queryTerm, out []float64, occurs func(i int) bool) {
+	clear(out)
+	for i := range terms {
+		t := &terms[i]
 		if t.pair || t.source == "" {
 			continue
 		}
-		if t.weight > out[t.source] && occurs(t.term) {
-			out[t.source] = t.weight
+		// A term stands for the question word it came from, its source.
+		w := plan.wordOf[t.word]
+		if t.weight > out[w] && occurs(i) {
+			out[w] = t.weight
 		}
 	}
-	return out
 }
 
 // specificity of a question word; numbers say something specific but
