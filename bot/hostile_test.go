@@ -55,7 +55,7 @@ func TestAskLongWordsCostBoundedWork(t *testing.T) {
 			heaptest.WithinSlack(t, tt.name, normal, got)
 			if tt.tooLong > 0 {
 				if a.Text != bot.TooLongText(tt.tooLong) || a.Answered || len(a.Citations) != 0 {
-					t.Errorf("reply = %+v, want the too-long reply naming %d characters", a, tt.tooLong)
+					t.Errorf("reply %q (answered %v, %d citations), want the too-long reply naming %d characters", a.Text, a.Answered, len(a.Citations), tt.tooLong)
 				}
 				return
 			}
@@ -70,18 +70,23 @@ func TestAskLongWordsCostBoundedWork(t *testing.T) {
 	}
 }
 
+// pastedTicket is ordinary prose of the kind people paste into a question.
+const pastedTicket = "Hi team, customer (contoso, EU, env prod-mkt) reports that since the last update the outbound registration form for their partner summit no longer submits and they have 300 sign-ups pending. They asked whether we can look into it today or open a case with Microsoft for them. "
+
 // BenchmarkAskLongWord asks one word of each length end to end, offline.
 // Up to bot.MaxQuestionChars the word is read (classified, searched,
 // answered or abstained from); beyond it the work is counting its
 // characters for the too-long reply. Both grow linearly with the length.
+// prose=4000 is a question of ordinary sentences as long as the limit, for
+// comparison: what a long question costs, whatever its words.
 func BenchmarkAskLongWord(b *testing.B) {
 	bt, err := bot.New(faqStore(b), bot.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, n := range []int{1000, 2000, 4000, 8000, 30000} {
-		q := bot.Question{Text: longWord(n)}
-		b.Run(fmt.Sprintf("letters=%d", n), func(b *testing.B) {
+	run := func(name, text string) {
+		q := bot.Question{Text: text}
+		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := bt.Ask(context.Background(), q); err != nil {
@@ -90,4 +95,8 @@ func BenchmarkAskLongWord(b *testing.B) {
 			}
 		})
 	}
+	for _, n := range []int{1000, 2000, 4000, 8000, 30000} {
+		run(fmt.Sprintf("letters=%d", n), longWord(n))
+	}
+	run("prose=4000", strings.Repeat(pastedTicket, bot.MaxQuestionChars/len(pastedTicket)+1)[:bot.MaxQuestionChars])
 }
