@@ -117,7 +117,7 @@ func (b *Bot) Ask(ctx context.Context, q Question) (Answer, error) {
 	if n := utf8.RuneCountInString(text); n > MaxQuestionChars {
 		return Answer{
 			Question:  truncateRunes(text, MaxQuestionChars),
-			Text:      tooLongText(n),
+			Text:      TooLongText(n),
 			Citations: []Citation{},
 			Mode:      ModeExtractive,
 		}, nil

@@ -17,7 +17,7 @@ const (
 	afterAnchor     = "what-will-happen-after-june-30-2025-will-outbound-marketing-stop-working"
 )
 
-func offlineBot(t *testing.T, now time.Time) *bot.Bot {
+func offlineBot(t testing.TB, now time.Time) *bot.Bot {
 	b, err := bot.New(faqStore(t), bot.Options{Clock: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,6 @@
 package bot
 
-import (
-	"fmt"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // Limits on what one question may carry, the same for every transport.
 // They keep the work of answering linear in, and bounded by, what a person
@@ -17,11 +14,6 @@ const (
 	MaxHistoryTurns = 10
 	MaxTurnChars    = 2000
 )
-
-// tooLongText is the reply to a question over MaxQuestionChars.
-func tooLongText(n int) string {
-	return fmt.Sprintf("That message is too long for me (%d characters). Please ask your question in fewer than %d characters, one question at a time.", n, MaxQuestionChars)
-}
 
 // boundHistory keeps the latest MaxHistoryTurns turns, each cut to
 // MaxTurnChars, so that follow-up handling stays bounded whatever a

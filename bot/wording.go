@@ -1,5 +1,7 @@
 package bot
 
+import "fmt"
+
 // What faqbot tells people, worded once for every transport: Slack, Teams,
 // the web chat and the command line say the same thing the same way.
 // Transports put their own markup around these words, and pass contact
@@ -25,6 +27,12 @@ func CitationsHeading(a Answer) string {
 		return SourcesHeading
 	}
 	return NearestSectionsHeading
+}
+
+// TooLongText is the reply to a question of n characters, over
+// MaxQuestionChars.
+func TooLongText(n int) string {
+	return fmt.Sprintf("That message is too long for me (%d characters). Please ask your question in fewer than %d characters, one question at a time.", n, MaxQuestionChars)
 }
 
 // ApologyText tells the asker that answering failed, so that they are not

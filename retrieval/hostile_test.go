@@ -4,20 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
-)
 
-// allocated returns the bytes f allocates on the heap.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
+	"github.com/faqbot/faqbot/internal/heaptest"
+)
 
 // One long word used to cost the square of its length (every one-letter
 // deletion for typo correction): a 4,000-letter word allocated tens of
@@ -31,7 +22,7 @@ func TestLongWordsCostLinearWork(t *testing.T) {
 		q := "what happens to my segments " + word
 		var res Ranking
 		var err error
-		bytes := allocated(func() { res, err = ix.Search(ctx, Query{Text: q, K: 3}) })
+		bytes := heaptest.Allocated(func() { res, err = ix.Search(ctx, Query{Text: q, K: 3}) })
 		if err != nil {
 			t.Fatal(err)
 		}
