@@ -32,7 +32,7 @@ func CitationsHeading(a Answer) string {
 // TooLongText is the reply to a question of n characters, over
 // MaxQuestionChars.
 func TooLongText(n int) string {
-	return fmt.Sprintf("That message is too long for me (%d characters). Please ask your question in fewer than %d characters, one question at a time.", n, MaxQuestionChars)
+	return fmt.Sprintf("That message is too long for me (%d characters). Please ask your question in at most %d characters, one question at a time.", n, MaxQuestionChars)
 }
 
 // ApologyText tells the asker that answering failed, so that they are not
