@@ -68,13 +68,22 @@ func readQuestions(t *testing.T, path string) []string {
 
 // policyTexts are questions the policy reads, lower-cased: the labelled
 // and shipped ones, and suffixes of some labelled ones (matches searches
-// suffixes): from every word of a third, and from every byte of a few.
+// suffixes): from every word of a tenth, and from every byte of a few. The
+// sample is thin because checking a text against a whole alternation is
+// slow, and slower still under -race: the labelled sets keep growing.
 func policyTexts(t *testing.T) []string {
 	t.Helper()
 	var out []string
 	n := 0
+	every := 1
+	if raceEnabled {
+		every = 8
+	}
 	for _, path := range questionFiles {
-		for _, q := range readQuestions(t, path) {
+		for k, q := range readQuestions(t, path) {
+			if k%every != 0 {
+				continue
+			}
 			q = strings.ToLower(q)
 			out = append(out, q)
 			if strings.Contains(path, "/corpus/") {
@@ -82,7 +91,7 @@ func policyTexts(t *testing.T) []string {
 			}
 			n++
 			for i := range q {
-				if n%30 == 0 || (n%3 == 0 && i > 0 && q[i-1] == ' ') {
+				if n%100 == 0 || (n%10 == 0 && i > 0 && q[i-1] == ' ') {
 					out = append(out, q[i:])
 				}
 			}
@@ -117,7 +126,7 @@ func TestAlternationFindsWhatItsPatternFinds(t *testing.T) {
 		for _, text := range texts {
 			check(text)
 		}
-		for range 3000 {
+		for range 1000 {
 			var b strings.Builder
 			for range 1 + r.IntN(6) {
 				b.WriteString(words[r.IntN(len(words))])
