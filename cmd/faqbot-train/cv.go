@@ -41,15 +41,7 @@ func crossValidate(out io.Writer, name string, features []string, xs [][]float64
 	for _, l2 := range l2Grid {
 		loss, right := 0.0, 0
 		for _, held := range writers {
-			var trainX, testX [][]float64
-			var trainY, testY []bool
-			for i := range xs {
-				if groups[i] == held {
-					testX, testY = append(testX, xs[i]), append(testY, ys[i])
-				} else {
-					trainX, trainY = append(trainX, xs[i]), append(trainY, ys[i])
-				}
-			}
+			trainX, trainY, testX, testY := splitHeld(xs, ys, groups, held)
 			m, err := logreg.Fit(features, trainX, trainY, logreg.Options{L2: l2})
 			if err != nil {
 				fmt.Fprintf(out, "%s: without %s: %v\n", name, held, err)
@@ -95,15 +87,7 @@ func ablate(out io.Writer, features []string, xs [][]float64, ys []bool, groups 
 func heldOutLoss(features []string, xs [][]float64, ys []bool, groups []string, l2 float64) float64 {
 	loss := 0.0
 	for _, held := range distinct(groups) {
-		var trainX, testX [][]float64
-		var trainY, testY []bool
-		for i := range xs {
-			if groups[i] == held {
-				testX, testY = append(testX, xs[i]), append(testY, ys[i])
-			} else {
-				trainX, trainY = append(trainX, xs[i]), append(trainY, ys[i])
-			}
-		}
+		trainX, trainY, testX, testY := splitHeld(xs, ys, groups, held)
 		m, err := logreg.Fit(features, trainX, trainY, logreg.Options{L2: l2})
 		if err != nil {
 			return math.Inf(1)
@@ -130,4 +114,17 @@ func distinct(xs []string) []string {
 		}
 	}
 	return out
+}
+
+// splitHeld parts labelled rows into those of writers other than held (to
+// train on) and those of held (to test on).
+func splitHeld[T any](rows []T, ys []bool, groups []string, held string) (train []T, trainY []bool, test []T, testY []bool) {
+	for i := range rows {
+		if groups[i] == held {
+			test, testY = append(test, rows[i]), append(testY, ys[i])
+		} else {
+			train, trainY = append(train, rows[i]), append(trainY, ys[i])
+		}
+	}
+	return train, trainY, test, testY
 }

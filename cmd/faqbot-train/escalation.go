@@ -106,13 +106,7 @@ func crossValidateEscalation(out io.Writer, files []string) error {
 	probs := make([]float64, len(rows))
 	writers := slices.Compact(slices.Sorted(slices.Values(groups)))
 	for _, held := range writers {
-		var trainRows [][]string
-		var trainYs []bool
-		for i := range rows {
-			if groups[i] != held {
-				trainRows, trainYs = append(trainRows, rows[i]), append(trainYs, ys[i])
-			}
-		}
+		trainRows, trainYs, _, _ := splitHeld(rows, ys, groups, held)
 		m, err := logreg.FitSparse(trainRows, trainYs, logreg.SparseOptions{Seed: escalationSeed})
 		if err != nil {
 			return err
