@@ -237,16 +237,25 @@ type overview struct {
 	OpenEscalations int
 }
 
-func (d *Dashboard) serveOverview(w http.ResponseWriter, r *http.Request, sess session) {
+// periodStats computes the statistics of the period the request names; on
+// failure it has answered the request and ok is false.
+func (d *Dashboard) periodStats(w http.ResponseWriter, r *http.Request) (p bot.Period, st bot.Stats, ok bool) {
 	p, err := ParsePeriod(r.URL.Query(), d.now())
 	if err != nil {
 		d.fail(w, r, http.StatusBadRequest, err.Error())
-		return
+		return p, st, false
 	}
-	st, err := d.reports.Stats(r.Context(), p)
-	if err != nil {
-		d.log.Error("cannot compute stats for the dashboard", "err", err)
+	if st, err = d.reports.Stats(r.Context(), p); err != nil {
+		d.log.Error("cannot compute stats for the dashboard", "path", r.URL.Path, "err", err)
 		d.fail(w, r, http.StatusInternalServerError, "The statistics could not be computed; the server log has details.")
+		return p, st, false
+	}
+	return p, st, true
+}
+
+func (d *Dashboard) serveOverview(w http.ResponseWriter, r *http.Request, sess session) {
+	p, st, ok := d.periodStats(w, r)
+	if !ok {
 		return
 	}
 	ov := overview{

@@ -17,15 +17,8 @@ type draftView struct {
 }
 
 func (d *Dashboard) serveGapDraft(w http.ResponseWriter, r *http.Request, sess session) {
-	p, err := ParsePeriod(r.URL.Query(), d.now())
-	if err != nil {
-		d.fail(w, r, http.StatusBadRequest, err.Error())
-		return
-	}
-	st, err := d.reports.Stats(r.Context(), p)
-	if err != nil {
-		d.log.Error("cannot compute gaps for a draft", "err", err)
-		d.fail(w, r, http.StatusInternalServerError, "The coverage gaps could not be computed; the server log has details.")
+	p, st, ok := d.periodStats(w, r)
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")
